@@ -1,0 +1,38 @@
+"""framing: measure loaded language and framing in news, and compare outlets."""
+
+from __future__ import annotations
+
+from framing.analyze import AnalysisResult, analyze
+from framing.corpus import ColumnMap, iter_corpus, read_corpus, sample_corpus_path
+from framing.errors import CorpusError, FramingError, LexiconError
+from framing.lexicon import Concept, Entry, Lexicon, read_lexicons, write_lexicon
+from framing.match import Matches, match_corpus
+from framing.nlp import make_nlp
+from framing.profile import article_concept_counts, concept_shares, profile_articles, profile_outlets
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnalysisResult",
+    "ColumnMap",
+    "Concept",
+    "CorpusError",
+    "Entry",
+    "FramingError",
+    "Lexicon",
+    "LexiconError",
+    "Matches",
+    "__version__",
+    "analyze",
+    "article_concept_counts",
+    "concept_shares",
+    "iter_corpus",
+    "make_nlp",
+    "match_corpus",
+    "profile_articles",
+    "profile_outlets",
+    "read_corpus",
+    "read_lexicons",
+    "sample_corpus_path",
+    "write_lexicon",
+]

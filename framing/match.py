@@ -1,0 +1,317 @@
+"""Match lexicon entries in articles with spaCy's matchers; hits keep offsets into the original text.
+
+Overlap policy ``longest-per-lexicon``: inside one lexicon, overlapping candidate hits are resolved
+by keeping the longest (in tokens), then the leftmost, then the entry listed first; so "regime"
+inside "Kiev regime" counts once, as "Kiev regime". Hits of different lexicons may overlap.
+Exclusions run first: a hit of an entry is dropped where one of that entry's ``exclude`` patterns
+matches a span overlapping it ("sanctions regime" drops the "regime" inside it).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from framing.lexicon import Entry, Lexicon, Pattern, read_lexicons
+from framing.nlp import lemma_forms, make_nlp
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "HIT_COLUMNS",
+    "OVERLAP_POLICY",
+    "LexiconMatcher",
+    "Matches",
+    "iter_matches",
+    "match_corpus",
+    "normalize_text",
+]
+
+OVERLAP_POLICY = "longest-per-lexicon"
+HIT_COLUMNS = [
+    "article_id",
+    "outlet",
+    "lexicon",
+    "entry_id",
+    "category",
+    "concept",
+    "start_char",
+    "end_char",
+    "text",
+    "voice",
+    "speaker",
+    "weight",
+    "stance",
+]
+ARTICLE_COLUMNS = ["article_id", "outlet", "n_tokens", "status", "message"]
+
+# Curly quotes and exotic spaces become their plain forms one-for-one, so offsets stay valid.
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
+        "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " ",
+    }
+)  # fmt: skip
+_SPACE_RUN = re.compile(r" {2,}")
+# Token-pattern keys that the tokenizer alone sets; any other key needs the full pipeline.
+_LEXICAL_KEYS = {
+    "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "SHAPE", "OP", "LEMMA",
+    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+    "IS_SPACE", "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "PREFIX", "SUFFIX",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Maps character positions in a normalised text back to the original text."""
+
+    starts: tuple[int, ...]  # positions in the normalised text where a new shift begins
+    shifts: tuple[int, ...]  # characters removed before that position
+
+    def to_original(self, pos: int) -> int:
+        return pos + self.shifts[bisect.bisect_right(self.starts, pos) - 1]
+
+
+def normalize_text(text: str) -> tuple[str, OffsetMap]:
+    """Plain quotes and single spaces, for matching; with the map back to original offsets.
+
+    "Putin’s war", "Kiev\\nregime" and "Kiev  regime" all match their plain patterns this way.
+    """
+    plain = text.translate(_PLAIN)
+    starts, shifts, pieces = [0], [0], []
+    last, removed = 0, 0
+    for run in _SPACE_RUN.finditer(plain):
+        pieces.append(plain[last : run.start() + 1])
+        removed += run.end() - run.start() - 1
+        last = run.end()
+        starts.append(run.end() - removed)
+        shifts.append(removed)
+    pieces.append(plain[last:])
+    return "".join(pieces), OffsetMap(tuple(starts), tuple(shifts))
+
+
+def _expand_token_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Replace LEMMA constraints by LOWER-in-forms, so no lemmatiser runs at match time."""
+    out = []
+    for token in pattern:
+        spec = dict(token)
+        if "LEMMA" in spec:
+            value = spec.pop("LEMMA")
+            words = [value] if isinstance(value, str) else value.get("IN", [])
+            if isinstance(value, str) or set(value) == {"IN"}:
+                spec["LOWER"] = {"IN": sorted(set().union(*(lemma_forms(w) for w in words)))}
+            else:
+                spec["LEMMA"] = value  # NOT_IN, REGEX, …: keep; the lemmatiser will run
+        out.append(spec)
+    return out
+
+
+class LexiconMatcher:
+    """A lexicon compiled to spaCy PhraseMatchers and a Matcher for one pipeline's vocabulary.
+
+    Phrase patterns with ``match: lower`` and ``match: lemma`` go to one PhraseMatcher on LOWER
+    (lemma patterns expanded at build time to every surface form that shares the lemma of each
+    word, see `framing.nlp.lemma_forms`); ``match: exact`` to a PhraseMatcher on ORTH; token
+    patterns to a Matcher.
+    """
+
+    def __init__(self, lexicon: Lexicon, nlp: Language, *, max_variants: int = 512) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.lexicon = lexicon
+        self.nlp = nlp
+        self.entries: tuple[Entry, ...] = lexicon.entries
+        self.max_variants = max_variants
+        vocab = nlp.vocab
+        self._hit = (PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH"), Matcher(vocab))
+        self._exclude = (PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH"), Matcher(vocab))
+        self._needs_pipeline = False
+        for i, entry in enumerate(self.entries):
+            self._add(self._hit, f"h{i}", entry.patterns, entry.match)
+            if entry.exclude:
+                self._add(self._exclude, f"x{i}", entry.exclude, entry.match)
+        self._key_to_index: dict[int, int] = {
+            vocab.strings[f"{kind}{i}"]: i
+            for i in range(len(self.entries))
+            for kind in ("h", "x")
+            if f"{kind}{i}" in vocab.strings
+        }
+        # Only matchers with patterns run (an empty spaCy Matcher warns on every call).
+        self._hit = tuple(m for m in self._hit if len(m))
+        self._exclude = tuple(m for m in self._exclude if len(m))
+
+    def _phrase_docs(self, phrase: str, mode: str) -> list[Doc]:
+        from spacy.tokens import Doc
+
+        doc = self.nlp.make_doc(normalize_text(phrase)[0])
+        if mode != "lemma":
+            return [doc]
+        options = [sorted(lemma_forms(t.text)) if not t.is_punct else [t.lower_] for t in doc]
+        n = int(np.prod([len(o) for o in options]))
+        if n > self.max_variants:  # keep the build bounded: inflect only the last word
+            options = [[t.lower_] for t in doc[:-1]] + [options[-1]]
+        return [Doc(self.nlp.vocab, words=list(words)) for words in itertools.product(*options)]
+
+    def _add(self, matchers: tuple[Any, Any, Any], key: str, patterns: Iterable[Pattern], mode: str) -> None:
+        lower, exact, tokens = matchers
+        for pattern in patterns:
+            if isinstance(pattern, str):
+                target = exact if mode == "exact" else lower
+                target.add(key, self._phrase_docs(pattern, mode))
+            else:
+                expanded = _expand_token_pattern(pattern)
+                keys = {k for t in expanded for k in t}
+                self._needs_pipeline |= not keys <= _LEXICAL_KEYS
+                tokens.add(key, [expanded])
+
+    @property
+    def needs_pipeline(self) -> bool:
+        """Whether a pattern needs components beyond the tokenizer (POS, DEP, ENT_TYPE, …)."""
+        return self._needs_pipeline
+
+    def find(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Hits in `doc` as (entry index, start token, end token), after exclusions and overlaps."""
+        raw = [m for matcher in self._hit for m in matcher(doc)]
+        if not raw:
+            return []
+        excluded: dict[int, list[tuple[int, int]]] = {}
+        for key, s, e in (m for matcher in self._exclude for m in matcher(doc)):
+            excluded.setdefault(self._key_to_index[key], []).append((s, e))
+        candidates = []
+        for key, s, e in raw:
+            i = self._key_to_index[key]
+            if any(s < xe_ and xs < e for xs, xe_ in excluded.get(i, ())):
+                continue
+            candidates.append((i, s, e))
+        # Longest, then leftmost, then first-listed entry wins inside each lexicon.
+        candidates.sort(key=lambda c: (c[1] - c[2], c[1], c[0]))
+        taken: dict[str, list[tuple[int, int]]] = {}
+        kept = []
+        for i, s, e in candidates:
+            spans = taken.setdefault(self.entries[i].lexicon, [])
+            if any(s < te and ts < e for ts, te in spans):
+                continue
+            spans.append((s, e))
+            kept.append((i, s, e))
+        kept.sort(key=lambda c: (c[1], c[2], c[0]))
+        return kept
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The result of matching: hits, every article with its status and token count, the lexicon.
+
+    Keeping the articles table beside the hits keeps every count with its denominator.
+    """
+
+    hits: pd.DataFrame
+    articles: pd.DataFrame
+    lexicon: Lexicon
+
+
+def _count_tokens(doc: Doc) -> int:
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
+    if len(doc) == 0:
+        return 0
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int(len(doc) - np.count_nonzero(flags.any(axis=1)))
+
+
+def iter_matches(
+    chunks: Iterable[pd.DataFrame],
+    matcher: LexiconMatcher,
+    *,
+    batch_size: int = 128,
+) -> Iterator[Matches]:
+    """Match a stream of corpus chunks; yields one `Matches` per chunk, holding nothing back.
+
+    Parameters
+    ----------
+    chunks
+        DataFrames with columns ``article_id, outlet, text, status, message`` (as from
+        `framing.corpus.iter_corpus`); rows with status other than ``ok`` pass through unmatched.
+    matcher
+        The compiled lexicon.
+    batch_size
+        Texts per `nlp.pipe` batch.
+    """
+    nlp = matcher.nlp
+    disable = [] if matcher.needs_pipeline else list(nlp.pipe_names)
+    entries = matcher.entries
+    for chunk in chunks:
+        ok = (chunk["status"] == "ok").to_numpy()
+        texts = chunk["text"].tolist()
+        normalised = [normalize_text(t) if good else ("", None) for t, good in zip(texts, ok, strict=True)]
+        n_tokens = np.zeros(len(chunk), dtype=np.int64)
+        rows: list[tuple[Any, ...]] = []
+        ids = chunk["article_id"].tolist()
+        outlets = chunk["outlet"].tolist()
+        ok_positions = np.flatnonzero(ok)
+        docs = nlp.pipe((normalised[p][0] for p in ok_positions), batch_size=batch_size, disable=disable)
+        for p, doc in zip(ok_positions, docs, strict=True):
+            n_tokens[p] = _count_tokens(doc)
+            offsets = normalised[p][1]
+            assert offsets is not None
+            text = texts[p]
+            for i, s, e in matcher.find(doc):
+                entry = entries[i]
+                start = offsets.to_original(doc[s].idx)
+                end = offsets.to_original(doc[e - 1].idx + len(doc[e - 1]) - 1) + 1
+                rows.append(
+                    (ids[p], outlets[p], entry.lexicon, entry.id, entry.category, entry.concept or "",
+                     start, end, text[start:end], "", "", entry.weight, ";".join(entry.stance))
+                )  # fmt: skip
+        articles = chunk[[c for c in chunk.columns if c != "text"]].copy()
+        articles.insert(2, "n_tokens", n_tokens)
+        hits = pd.DataFrame(rows, columns=HIT_COLUMNS)
+        yield Matches(hits=hits, articles=articles, lexicon=matcher.lexicon)
+
+
+def match_corpus(
+    corpus: pd.DataFrame,
+    lexicon: Lexicon | None = None,
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 128,
+) -> Matches:
+    """Match a lexicon in every article of a corpus.
+
+    Parameters
+    ----------
+    corpus
+        A DataFrame with ``article_id, outlet, text`` (``status``/``message`` optional), e.g. from
+        `framing.read_corpus`.
+    lexicon
+        The lexicon; default every bundled lexicon.
+    nlp
+        A spaCy pipeline; default `framing.nlp.make_nlp()`.
+    batch_size
+        Texts per `nlp.pipe` batch.
+
+    Returns
+    -------
+    Matches
+        Hits (one row per hit, offsets into each article's text) and the articles table.
+    """
+    lexicon = read_lexicons() if lexicon is None else lexicon
+    matcher = LexiconMatcher(lexicon, nlp if nlp is not None else make_nlp())
+    frame = corpus.copy()
+    if "status" not in frame:
+        frame["status"] = "ok"
+    if "message" not in frame:
+        frame["message"] = ""
+    parts = list(iter_matches([frame], matcher, batch_size=batch_size))
+    return parts[0]

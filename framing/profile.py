@@ -1,0 +1,270 @@
+"""Counts to rates, with bootstrap intervals over articles; the only place rates are computed.
+
+Definitions (DESIGN.md section 5):
+
+- token: a spaCy token that is neither punctuation nor whitespace (``articles.n_tokens``);
+- rate: hits per 1,000 tokens;
+- outlet rate: pooled, ``1000 * sum(counts) / sum(tokens)`` over the outlet's analysed articles
+  (a ratio estimator, not a mean of article rates, so long articles weigh as much as they count);
+- interval: percentile bootstrap over articles, the sampling unit (Efron & Tibshirani 1993,
+  *An Introduction to the Bootstrap*, ch. 13): resample the outlet's articles with replacement
+  ``n_boot`` times, recompute the pooled statistic, take the (1-ci)/2 and (1+ci)/2 percentiles.
+  Random numbers come from ``numpy.random.default_rng([seed, crc32(outlet)])``, so the same input
+  and seed give the same intervals, whatever other outlets are in the corpus.
+
+Entries with ``weight: 0`` are reference (neutral) variants, such as "Kyiv": they feed concept
+shares but are not loaded language, so category profiles leave them out.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+
+from framing.lexicon import Concept
+from framing.match import Matches
+
+__all__ = [
+    "MIN_ARTICLES",
+    "MIN_TOKENS",
+    "article_concept_counts",
+    "concept_shares",
+    "profile_articles",
+    "profile_outlets",
+]
+
+MIN_ARTICLES = 10
+MIN_TOKENS = 5000
+_MAX_CELLS = 4_000_000  # bootstrap weight matrix cells held at once
+
+
+def _category_at(categories: pd.Series, level: int | None) -> pd.Series:
+    if level is None:
+        return categories
+    return categories.str.split(".").str[:level].str.join(".")
+
+
+def profile_articles(matches: Matches, *, level: int | None = 1) -> pd.DataFrame:
+    """Per-article counts and rates by category and voice.
+
+    Parameters
+    ----------
+    matches
+        Output of `framing.match_corpus`.
+    level
+        Category depth: 1 rolls "legitimacy.regime" up to "legitimacy"; ``None`` keeps full ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, outlet, category, voice, count, weight, n_tokens, rate_per_1k``; one row per
+        article, category and voice with at least one hit (``weight`` is the sum of entry
+        weights). Articles without hits have no rows; their tokens are in ``matches.articles``.
+        ``rate_per_1k = 1000 * count / n_tokens``.
+    """
+    hits = matches.hits[matches.hits["weight"] > 0]
+    columns = ["article_id", "outlet", "category", "voice", "count", "weight", "n_tokens", "rate_per_1k"]
+    if hits.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = (
+        hits.assign(category=_category_at(hits["category"], level))
+        .groupby(["article_id", "outlet", "category", "voice"], sort=False)
+        .agg(count=("entry_id", "size"), weight=("weight", "sum"))
+        .reset_index()
+    )
+    tokens = matches.articles.set_index("article_id")["n_tokens"]
+    grouped["n_tokens"] = grouped["article_id"].map(tokens).astype("int64")
+    grouped["rate_per_1k"] = 1000 * grouped["count"] / grouped["n_tokens"].where(grouped["n_tokens"] > 0)
+    order = {a: i for i, a in enumerate(matches.articles["article_id"])}
+    grouped = grouped.sort_values(
+        ["article_id", "category", "voice"], key=lambda s: s.map(order) if s.name == "article_id" else s
+    )
+    return grouped[columns].reset_index(drop=True)
+
+
+def _rng(seed: int, outlet: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(outlet.encode("utf-8"))])
+
+
+def _bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Resampling weights (how often each of n articles is drawn), in chunks of replicates."""
+    per_chunk = max(1, _MAX_CELLS // max(n, 1))
+    done = 0
+    while done < n_boot:
+        b = min(per_chunk, n_boot - done)
+        draws = rng.integers(0, n, size=(b, n))
+        offsets = (np.arange(b) * n)[:, None]
+        yield np.bincount((draws + offsets).ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
+        done += b
+
+
+def _percentiles(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    alpha = (1 - ci) / 2
+    with np.errstate(all="ignore"):
+        valid = ~np.isnan(samples).all(axis=0)
+        low = np.full(samples.shape[1], np.nan)
+        high = np.full(samples.shape[1], np.nan)
+        if valid.any():
+            q = np.nanpercentile(samples[:, valid], [100 * alpha, 100 * (1 - alpha)], axis=0)
+            low[valid], high[valid] = q[0], q[1]
+    return low, high
+
+
+def _ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    ok = articles[articles["status"] == "ok"] if "status" in articles else articles
+    return ok[["article_id", "outlet", "n_tokens"]]
+
+
+def _warning(n_articles: int, n_tokens: int) -> str:
+    notes = []
+    if n_articles < MIN_ARTICLES:
+        notes.append(f"fewer than {MIN_ARTICLES} articles")
+    if n_tokens < MIN_TOKENS:
+        notes.append(f"fewer than {MIN_TOKENS:,} tokens")
+    return "; ".join(notes)
+
+
+def profile_outlets(
+    article_profiles: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    seed: int = 0,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Pooled rate per outlet, category and voice, with a percentile-bootstrap interval.
+
+    rate = 1000 * sum(count) / sum(n_tokens) over the outlet's analysed articles; the interval
+    resamples those articles with replacement (see the module docstring for the method and source).
+
+    Parameters
+    ----------
+    article_profiles
+        Output of `profile_articles`.
+    articles
+        The articles table (``article_id, outlet, n_tokens, status``); its analysed articles are
+        the denominators, including those with no hits.
+    seed, n_boot, ci
+        Bootstrap seed, number of resamples and interval coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet, category, voice, n_articles, count, weight, n_tokens, rate_per_1k, ci_low,
+        ci_high, warning``; a row for every outlet and every category-voice pair seen anywhere in
+        the corpus (count 0 where the outlet has none). ``warning`` flags small samples.
+    """
+    ok = _ok_articles(articles)
+    keys = article_profiles[["category", "voice"]].drop_duplicates().sort_values(["category", "voice"])
+    key_list = list(keys.itertuples(index=False, name=None))
+    rows = []
+    for outlet, group in ok.groupby("outlet", sort=True):
+        outlet = str(outlet)
+        index = pd.Index(group["article_id"])
+        tokens = group["n_tokens"].to_numpy(dtype=np.float64)
+        counts = np.zeros((len(group), len(key_list)))
+        weights = np.zeros(len(key_list))
+        mine = article_profiles[article_profiles["outlet"] == outlet]
+        if not mine.empty and key_list:
+            col = pd.MultiIndex.from_tuples(key_list).get_indexer(
+                pd.MultiIndex.from_frame(mine[["category", "voice"]])
+            )
+            row = index.get_indexer(mine["article_id"])
+            np.add.at(counts, (row, col), mine["count"].to_numpy(dtype=np.float64))
+            np.add.at(weights, col, mine["weight"].to_numpy(dtype=np.float64))
+        total_tokens = tokens.sum()
+        with np.errstate(all="ignore"):
+            rate = 1000 * counts.sum(axis=0) / total_tokens
+            boot = np.concatenate(
+                [1000 * (w @ counts) / (w @ tokens)[:, None] for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))]
+            ) if key_list else np.empty((0, 0))  # fmt: skip
+        low, high = _percentiles(boot, ci) if key_list else (np.array([]), np.array([]))
+        warning = _warning(len(group), int(total_tokens))
+        for k, (category, voice) in enumerate(key_list):
+            rows.append((outlet, category, voice, len(group), int(counts[:, k].sum()), int(weights[k]),
+                         int(total_tokens), rate[k], low[k], high[k], warning))  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=["outlet", "category", "voice", "n_articles", "count", "weight", "n_tokens",
+                 "rate_per_1k", "ci_low", "ci_high", "warning"],  # fmt: skip
+    )
+
+
+def article_concept_counts(matches: Matches) -> pd.DataFrame:
+    """Per-article counts of each concept variant: ``article_id, outlet, concept, variant, count``."""
+    hits = matches.hits[matches.hits["concept"].astype(str) != ""]
+    out = (
+        hits.groupby(["article_id", "outlet", "concept", "entry_id"], sort=False)
+        .size()
+        .reset_index(name="count")
+        .rename(columns={"entry_id": "variant"})
+    )
+    return out[["article_id", "outlet", "concept", "variant", "count"]]
+
+
+def concept_shares(
+    concept_counts: pd.DataFrame,
+    articles: pd.DataFrame,
+    concepts: Mapping[str, Concept],
+    *,
+    seed: int = 0,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Share of each variant among all mentions of its concept, per outlet, with intervals.
+
+    share = count(variant) / sum over the concept's variants of count, pooled over the outlet's
+    analysed articles; the interval is the percentile bootstrap over articles (module docstring),
+    skipping resamples in which the concept does not occur.
+
+    Parameters
+    ----------
+    concept_counts
+        Output of `article_concept_counts`.
+    articles
+        The articles table; resampling draws from all of an outlet's analysed articles.
+    concepts
+        ``lexicon.concepts``: the variants of each concept, including those never seen.
+    seed, n_boot, ci
+        Bootstrap seed, number of resamples and interval coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet, concept, variant, count, total, share, ci_low, ci_high, n_articles`` for every
+        outlet and concept it mentions at least once (``total`` is the denominator,
+        ``n_articles`` the number of the outlet's articles that mention the concept).
+    """
+    ok = _ok_articles(articles)
+    rows = []
+    for outlet, group in ok.groupby("outlet", sort=True):
+        outlet = str(outlet)
+        mine = concept_counts[concept_counts["outlet"] == outlet]
+        index = pd.Index(group["article_id"])
+        for concept_id in sorted(set(mine["concept"])):
+            variants = list(concepts[concept_id].variants)
+            these = mine[mine["concept"] == concept_id]
+            counts = np.zeros((len(group), len(variants)))
+            np.add.at(
+                counts,
+                (index.get_indexer(these["article_id"]), pd.Index(variants).get_indexer(these["variant"])),
+                these["count"].to_numpy(dtype=np.float64),
+            )
+            total = counts.sum()
+            with np.errstate(all="ignore"):
+                boot = np.concatenate(
+                    [(w @ counts) / (w @ counts).sum(axis=1, keepdims=True)
+                     for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))]
+                )  # fmt: skip
+            low, high = _percentiles(boot, ci)
+            mentioning = int((counts.sum(axis=1) > 0).sum())
+            for k, variant in enumerate(variants):
+                rows.append((outlet, concept_id, variant, int(counts[:, k].sum()), int(total),
+                             counts[:, k].sum() / total, low[k], high[k], mentioning))  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=["outlet", "concept", "variant", "count", "total", "share", "ci_low", "ci_high", "n_articles"],
+    )
