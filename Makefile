@@ -30,7 +30,7 @@ lint: install-dev
 	$(BIN)/mypy framing
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,12 @@ from framing.errors import CorpusError, FramingError, LexiconError
 from framing.lexicon import Concept, Entry, Lexicon, read_lexicons, write_lexicon
 from framing.match import Matches, match_corpus
 from framing.nlp import make_nlp
-from framing.profile import article_concept_counts, concept_shares, profile_articles, profile_outlets
+from framing.profile import (
+    article_concept_counts,
+    concept_shares,
+    profile_articles,
+    profile_outlets,
+)
 
 __version__ = "0.1.0"
 

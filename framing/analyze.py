@@ -1,4 +1,4 @@
-"""The analyze job: corpus files -> matches and profiles in an output folder, streaming disk to disk."""
+"""The analyze job: corpus files to matches and profiles in a folder, streaming disk to disk."""
 
 from __future__ import annotations
 
@@ -16,12 +16,27 @@ from framing.errors import FramingError
 from framing.lexicon import Lexicon, read_lexicons
 from framing.match import OVERLAP_POLICY, LexiconMatcher, iter_matches
 from framing.nlp import make_nlp, pipeline_name
-from framing.profile import article_concept_counts, concept_shares, profile_articles, profile_outlets
+from framing.profile import (
+    article_concept_counts,
+    concept_shares,
+    profile_articles,
+    profile_outlets,
+)
 
 __all__ = ["OUTPUT_FILES", "AnalysisResult", "analyze"]
 
 OUTPUT_FILES = ("articles", "matches", "article_profiles", "outlet_profiles", "concept_shares")
-ARTICLE_OUTPUT_COLUMNS = ["article_id", "outlet", "n_tokens", "status", "message", "title", "date", "url", "source"]
+ARTICLE_OUTPUT_COLUMNS = [
+    "article_id",
+    "outlet",
+    "n_tokens",
+    "status",
+    "message",
+    "title",
+    "date",
+    "url",
+    "source",
+]
 FLOAT_FORMAT = "%.6g"
 
 
@@ -49,8 +64,14 @@ class _TableWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
-            frame.to_csv(self.path, mode="a" if self._started else "w", header=not self._started,
-                         index=False, float_format=FLOAT_FORMAT, lineterminator="\n")  # fmt: skip
+            frame.to_csv(
+                self.path,
+                mode="a" if self._started else "w",
+                header=not self._started,
+                index=False,
+                float_format=FLOAT_FORMAT,
+                lineterminator="\n",
+            )
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -68,9 +89,11 @@ class _TableWriter:
             self._parquet.close()
 
 
-def _read_table(path: Path, fmt: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def _read_table(path: Path, fmt: str, columns: list[str] | None = None) -> pd.DataFrame:
     if fmt == "csv":
-        return pd.read_csv(path, usecols=columns, keep_default_na=False, dtype={"article_id": str, "outlet": str})
+        return pd.read_csv(
+            path, usecols=columns, keep_default_na=False, dtype={"article_id": str, "outlet": str}
+        )
     return pd.read_parquet(path, columns=list(columns) if columns else None)
 
 
@@ -87,7 +110,9 @@ def _describe_inputs(inputs: Sequence[Path]) -> list[dict[str, Any]]:
     for p in inputs:
         if p.is_dir():
             files = sorted(q for q in p.rglob("*") if q.is_file())
-            out.append({"path": str(p), "files": len(files), "bytes": sum(q.stat().st_size for q in files)})
+            out.append(
+                {"path": str(p), "files": len(files), "bytes": sum(q.stat().st_size for q in files)}
+            )
         else:
             out.append({"path": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)})
     return out
@@ -152,21 +177,28 @@ def analyze(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     file = {name: out_dir / f"{name}.{fmt}" for name in OUTPUT_FILES}
-    writers = {name: _TableWriter(file[name], fmt) for name in ("articles", "matches", "article_profiles")}
+    writers = {
+        name: _TableWriter(file[name], fmt) for name in ("articles", "matches", "article_profiles")
+    }
     concept_parts: list[pd.DataFrame] = []
     n_records = n_ok = n_hits = 0
     empty = {}
     bar = tqdm(unit=" articles", disable=(None if progress is None else not progress), leave=False)
     try:
-        for matches in iter_matches(iter_corpus(paths, columns=columns, chunk_size=chunk_size), matcher):
+        for matches in iter_matches(
+            iter_corpus(paths, columns=columns, chunk_size=chunk_size), matcher
+        ):
             articles = matches.articles[ARTICLE_OUTPUT_COLUMNS]
             profiles = profile_articles(matches, level=category_level)
             writers["articles"].write(articles)
             writers["matches"].write(matches.hits)
             writers["article_profiles"].write(profiles)
             concept_parts.append(article_concept_counts(matches))
-            empty = {"articles": articles.iloc[:0], "matches": matches.hits.iloc[:0],
-                     "article_profiles": profiles.iloc[:0]}  # fmt: skip
+            empty = {
+                "articles": articles.iloc[:0],
+                "matches": matches.hits.iloc[:0],
+                "article_profiles": profiles.iloc[:0],
+            }
             n_records += len(articles)
             n_ok += int((articles["status"] == "ok").sum())
             n_hits += len(matches.hits)
@@ -178,30 +210,39 @@ def analyze(
     if n_records == 0:
         raise FramingError(f"no records found in {', '.join(map(str, paths))}")
 
-    articles_table = _read_table(file["articles"], fmt, ["article_id", "outlet", "n_tokens", "status"])
+    articles_table = _read_table(
+        file["articles"], fmt, ["article_id", "outlet", "n_tokens", "status"]
+    )
     article_profiles = _read_table(file["article_profiles"], fmt)
     outlets = profile_outlets(article_profiles, articles_table, seed=seed, n_boot=n_boot, ci=ci)
     concept_counts = pd.concat(concept_parts, ignore_index=True)
-    shares = concept_shares(concept_counts, articles_table, lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci)
+    shares = concept_shares(
+        concept_counts, articles_table, lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci
+    )
     for name, table in (("outlet_profiles", outlets), ("concept_shares", shares)):
         writer = _TableWriter(file[name], fmt)
         writer.write(table)
         writer.close(table)
 
-    import spacy
+    from importlib.metadata import version
 
     from framing import __version__
 
     run = {
         "framing": __version__,
-        "spacy": spacy.__version__,
+        "spacy": version("spacy"),
         "pandas": pd.__version__,
         "pipeline": pipeline_name(nlp),
         "lexicons": [
-            {"name": i.name, "version": i.version, "entries": sum(e.lexicon == i.name for e in lexicon),
-             "file": Path(i.path).name, "sha256": _sha256(Path(i.path))}
+            {
+                "name": i.name,
+                "version": i.version,
+                "entries": sum(e.lexicon == i.name for e in lexicon),
+                "file": Path(i.path).name,
+                "sha256": _sha256(Path(i.path)),
+            }
             for i in lexicon.infos
-        ],  # fmt: skip
+        ],
         "overlap_policy": OVERLAP_POLICY,
         "token": "spaCy token that is neither punctuation nor whitespace",
         "rate": "hits per 1,000 tokens; outlet rate = 1000 * sum(count) / sum(n_tokens)",
@@ -217,5 +258,7 @@ def analyze(
         "skipped": n_records - n_ok,
         "hits": n_hits,
     }
-    (out_dir / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out_dir / "run.json").write_text(
+        json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return AnalysisResult(out_dir, n_records, n_ok, n_records - n_ok, n_hits, outlets, shares)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +20,11 @@ app.add_typer(lexicon_app, name="lexicon")
 
 LexiconOpt = Annotated[
     list[Path] | None,
-    typer.Option("--lexicon", "-l", help="Lexicon YAML file or folder; repeatable. Default: bundled lexicons."),
+    typer.Option(
+        "--lexicon",
+        "-l",
+        help="Lexicon YAML file or folder; repeatable. Default: bundled lexicons.",
+    ),
 ]
 
 
@@ -42,33 +45,42 @@ def _print_summary(result: object) -> None:
     if table.empty:
         return
     top = (
-        table.sort_values(["outlet", "rate_per_1k"], ascending=[True, False])
+        table[table["count"] > 0]
+        .sort_values(["outlet", "rate_per_1k"], ascending=[True, False])
         .groupby("outlet", sort=True)
         .head(3)
     )
     typer.echo("\nHighest category rates per outlet (hits per 1,000 tokens, 95% bootstrap CI):")
-    for row in top.itertuples(index=False):
-        voice = f" [{row.voice}]" if row.voice else ""
+    for row in top.to_dict("records"):
+        label = f"{row['category']} [{row['voice']}]" if row["voice"] else str(row["category"])
+        warning = f"  ! {row['warning']}" if row["warning"] else ""
         typer.echo(
-            f"  {row.outlet:<22} {row.category + voice:<28} {row.rate_per_1k:6.2f} "
-            f"({row.ci_low:.2f}–{row.ci_high:.2f})  {row.count}/{row.n_tokens} tokens, "
-            f"{row.n_articles} articles{'  ! ' + row.warning if row.warning else ''}"
+            f"  {row['outlet']:<22} {label:<28} {row['rate_per_1k']:6.2f} "
+            f"({row['ci_low']:.2f}–{row['ci_high']:.2f})  {row['count']}/{row['n_tokens']} tokens, "
+            f"{row['n_articles']} articles{warning}"
         )
 
 
 @app.command()
 def analyze(
-    inputs: Annotated[list[Path], typer.Argument(help="Corpus files (.csv .tsv .jsonl .parquet .txt .html) or folders.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Corpus files (.csv .tsv .jsonl .parquet .txt .html) or folders."),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     lexicon: LexiconOpt = None,
     id_col: Annotated[str, typer.Option(help="Column with article ids.")] = "id",
     outlet_col: Annotated[str, typer.Option(help="Column with outlet names.")] = "outlet",
     text_col: Annotated[str, typer.Option(help="Column with article text.")] = "text",
-    spacy_model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline, e.g. en_core_web_sm.")] = None,
+    spacy_model: Annotated[
+        str | None, typer.Option(help="An installed spaCy pipeline, e.g. en_core_web_sm.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
-    category_level: Annotated[int, typer.Option(help="Category depth in profiles; 0 = full ids.")] = 1,
+    category_level: Annotated[
+        int, typer.Option(help="Category depth in profiles; 0 = full ids.")
+    ] = 1,
 ) -> None:
     """Match lexicons in a corpus; write articles, matches and profiles to --out."""
     from framing.analyze import analyze as run
@@ -76,8 +88,13 @@ def analyze(
     from framing.lexicon import read_lexicons
 
     try:
-        columns = ColumnMap(id=id_col, outlet=outlet_col, text=text_col, explicit_id=id_col != "id",
-                            explicit_outlet=outlet_col != "outlet")  # fmt: skip
+        columns = ColumnMap(
+            id=id_col,
+            outlet=outlet_col,
+            text=text_col,
+            explicit_id=id_col != "id",
+            explicit_outlet=outlet_col != "outlet",
+        )
         result = run(
             inputs,
             out,
@@ -111,7 +128,9 @@ def demo(
 
 @lexicon_app.command("validate")
 def lexicon_validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Lexicon files or folders; default bundled.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Lexicon files or folders; default bundled.")
+    ] = None,
 ) -> None:
     """Check lexicons against the schema; report every problem with file, line and field."""
     from framing.lexicon import read_lexicons
@@ -128,12 +147,14 @@ def lexicon_validate(
 
 @lexicon_app.command("test")
 def lexicon_test(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Lexicon files or folders; default bundled.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Lexicon files or folders; default bundled.")
+    ] = None,
     spacy_model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline.")] = None,
 ) -> None:
     """Run every entry's hit and miss examples; print failures and 'N passed, N failed'."""
-    from framing.lexicon import read_lexicons
     from framing.evaluate import run_examples
+    from framing.lexicon import read_lexicons
 
     try:
         results = run_examples(read_lexicons(paths or None), spacy_model=spacy_model)
@@ -147,9 +168,5 @@ def lexicon_test(
         raise typer.Exit(code=1)
 
 
-def main() -> None:  # pragma: no cover - the console script calls `app`
+if __name__ == "__main__":  # pragma: no cover - `python -m framing.cli`
     app(prog_name="framing")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

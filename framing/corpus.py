@@ -1,4 +1,4 @@
-"""Read corpora (CSV, TSV, JSONL, Parquet, .txt/.html files and folders) with every record accounted for."""
+"""Read corpora (CSV, TSV, JSONL, Parquet, .txt/.html files, folders); account for every record."""
 
 from __future__ import annotations
 
@@ -20,7 +20,17 @@ __all__ = [
     "sample_corpus_path",
 ]
 
-CORPUS_COLUMNS = ["article_id", "outlet", "text", "title", "date", "url", "status", "message", "source"]
+CORPUS_COLUMNS = [
+    "article_id",
+    "outlet",
+    "text",
+    "title",
+    "date",
+    "url",
+    "status",
+    "message",
+    "source",
+]
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".parquet"}
 DOCUMENT_SUFFIXES = {".txt", ".html", ".htm"}
 
@@ -47,13 +57,27 @@ class _Accountant:
     def __init__(self) -> None:
         self.seen: dict[str, str] = {}
 
-    def row(self, *, article_id: Any, outlet: Any, text: Any, source: str, meta: dict[str, Any] | None = None,
-            status: str = "ok", message: str = "") -> dict[str, Any]:  # fmt: skip
+    def row(
+        self,
+        *,
+        article_id: Any,
+        outlet: Any,
+        text: Any,
+        source: str,
+        meta: dict[str, Any] | None = None,
+        status: str = "ok",
+        message: str = "",
+    ) -> dict[str, Any]:
         meta = meta or {}
-        aid = "" if article_id is None or (isinstance(article_id, float) and pd.isna(article_id)) else str(article_id)
+        aid = (
+            ""
+            if article_id is None or (isinstance(article_id, float) and pd.isna(article_id))
+            else str(article_id)
+        )
         if not aid:
             aid = source
-            message = "; ".join(m for m in (message, "no id: the source location is used") if m)
+            if status == "ok":
+                message = "; ".join(m for m in (message, "no id: the source location is used") if m)
         if status == "ok":
             if not isinstance(text, str):
                 status, message = "skipped", f"no text (got {type(text).__name__})"
@@ -96,18 +120,30 @@ def _iter_documents(root: Path, acc: _Accountant) -> Iterator[dict[str, Any]]:
         rel = path.relative_to(root) if root.is_dir() else Path(path.name)
         if any(part.startswith(".") for part in rel.parts):
             continue  # hidden files and folders (.git, .DS_Store) are not articles
-        outlet = rel.parts[0] if len(rel.parts) > 1 else (root.name if root.is_dir() else path.parent.name)
+        outlet = (
+            rel.parts[0]
+            if len(rel.parts) > 1
+            else (root.name if root.is_dir() else path.parent.name)
+        )
         article_id = rel.with_suffix("").as_posix()
         source = str(path)
         if path.suffix.lower() not in DOCUMENT_SUFFIXES:
-            yield acc.row(article_id=article_id, outlet=outlet, text="", source=source, status="skipped",
-                          message=f"not a .txt or .html file: {path.suffix or 'no suffix'}")  # fmt: skip
+            yield acc.row(
+                article_id=article_id,
+                outlet=outlet,
+                text="",
+                source=source,
+                status="skipped",
+                message=f"not a .txt or .html file: {path.suffix or 'no suffix'}",
+            )
             continue
         text, bad = _decode(path.read_bytes())
         message = f"{bad} invalid UTF-8 sequences replaced" if bad else ""
         if path.suffix.lower() in (".html", ".htm"):
             text = _html_to_text(text)
-        yield acc.row(article_id=article_id, outlet=outlet, text=text, source=source, message=message)
+        yield acc.row(
+            article_id=article_id, outlet=outlet, text=text, source=source, message=message
+        )
 
 
 def _check_columns(columns: Sequence[str], cols: ColumnMap, path: Path) -> None:
@@ -119,15 +155,18 @@ def _check_columns(columns: Sequence[str], cols: ColumnMap, path: Path) -> None:
     missing = [c for c in needed if c not in columns]
     if missing:
         raise CorpusError(
-            f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; "
+            f"{path}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(map(repr, missing))}; "
             f"the file has: {', '.join(map(repr, columns))}. Use --id-col/--outlet-col/--text-col."
         )
 
 
-def _table_rows(frame: pd.DataFrame, cols: ColumnMap, path: Path, first_line: int,
-                acc: _Accountant) -> Iterator[dict[str, Any]]:  # fmt: skip
+def _table_rows(
+    frame: pd.DataFrame, cols: ColumnMap, path: Path, first_line: int, acc: _Accountant
+) -> Iterator[dict[str, Any]]:
     has_outlet = cols.outlet is not None and cols.outlet in frame.columns
-    for n, record in enumerate(frame.to_dict("records")):
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    for n, record in enumerate(records):
         yield acc.row(
             article_id=record.get(cols.id),
             outlet=record.get(cols.outlet) if has_outlet and cols.outlet else path.stem,
@@ -137,7 +176,9 @@ def _table_rows(frame: pd.DataFrame, cols: ColumnMap, path: Path, first_line: in
         )
 
 
-def _iter_table(path: Path, cols: ColumnMap, acc: _Accountant, chunk_size: int) -> Iterator[dict[str, Any]]:
+def _iter_table(
+    path: Path, cols: ColumnMap, acc: _Accountant, chunk_size: int
+) -> Iterator[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         with path.open("rb") as fh:
@@ -150,12 +191,25 @@ def _iter_table(path: Path, cols: ColumnMap, acc: _Accountant, chunk_size: int) 
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield acc.row(article_id=None, outlet=path.stem, text="", source=source,
-                                  status="skipped", message=f"line {lineno}: invalid JSON: {exc.msg}")  # fmt: skip
+                    yield acc.row(
+                        article_id=None,
+                        outlet=path.stem,
+                        text="",
+                        source=source,
+                        status="skipped",
+                        message=f"line {lineno}: invalid JSON: {exc.msg}",
+                    )
                     continue
                 if not isinstance(record, dict):
-                    yield acc.row(article_id=None, outlet=path.stem, text="", source=source, status="skipped",
-                                  message=f"line {lineno}: expected a JSON object, got {type(record).__name__}")  # fmt: skip
+                    yield acc.row(
+                        article_id=None,
+                        outlet=path.stem,
+                        text="",
+                        source=source,
+                        status="skipped",
+                        message=f"line {lineno}: expected a JSON object, "
+                        f"got {type(record).__name__}",
+                    )
                     continue
                 if not checked:
                     _check_columns(list(record), cols, path)
@@ -169,7 +223,9 @@ def _iter_table(path: Path, cols: ColumnMap, acc: _Accountant, chunk_size: int) 
                     meta=record,
                 )
                 if bad:
-                    row["message"] = "; ".join(m for m in (row["message"], f"{bad} invalid UTF-8 sequences replaced") if m)
+                    row["message"] = "; ".join(
+                        m for m in (row["message"], f"{bad} invalid UTF-8 sequences replaced") if m
+                    )
                 yield row
         return
     if suffix == ".parquet":
@@ -177,22 +233,28 @@ def _iter_table(path: Path, cols: ColumnMap, acc: _Accountant, chunk_size: int) 
 
         pf = pq.ParquetFile(path)
         _check_columns(pf.schema_arrow.names, cols, path)
-        line = 1
+        row_line = 1
         for batch in pf.iter_batches(batch_size=chunk_size):
             frame = batch.to_pandas()
-            yield from _table_rows(frame, cols, path, line, acc)
-            line += len(frame)
+            yield from _table_rows(frame, cols, path, row_line, acc)
+            row_line += len(frame)
         return
     sep = "\t" if suffix == ".tsv" else ","
     try:
-        reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, chunksize=chunk_size,
-                             encoding_errors="replace")  # fmt: skip
-        line = 2  # line 1 is the header
-        for i, frame in enumerate(reader):
-            if i == 0:
-                _check_columns(list(frame.columns), cols, path)
-            yield from _table_rows(frame, cols, path, line, acc)
-            line += len(frame)
+        with pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=chunk_size,
+            encoding_errors="replace",
+        ) as reader:
+            row_line = 2  # line 1 is the header
+            for i, frame in enumerate(reader):
+                if i == 0:
+                    _check_columns(list(frame.columns), cols, path)
+                yield from _table_rows(frame, cols, path, row_line, acc)
+                row_line += len(frame)
     except pd.errors.ParserError as exc:
         raise CorpusError(f"{path}: cannot parse as {suffix[1:].upper()}: {exc}") from exc
     except pd.errors.EmptyDataError as exc:

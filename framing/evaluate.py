@@ -30,7 +30,7 @@ def run_examples(lexicon: Lexicon, *, spacy_model: str | None = None) -> list[Ex
     A ``hit`` example passes when the entry matches in it; a ``miss`` example passes when it
     does not.
     """
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
     for entry in lexicon:
         for kind, examples in (("hit", entry.hit_examples), ("miss", entry.miss_examples)):
             for example in examples:
@@ -40,7 +40,9 @@ def run_examples(lexicon: Lexicon, *, spacy_model: str | None = None) -> list[Ex
     )
     matches = match_corpus(corpus, lexicon, nlp=make_nlp(spacy_model))
     found: dict[tuple[str, str], list[str]] = {}
-    for aid, entry_id, text in matches.hits[["article_id", "entry_id", "text"]].itertuples(index=False):
+    for aid, entry_id, text in matches.hits[["article_id", "entry_id", "text"]].itertuples(
+        index=False
+    ):
         found.setdefault((aid, entry_id), []).append(text)
     results = []
     for aid, entry_id, kind, example in rows:
@@ -48,5 +50,3 @@ def run_examples(lexicon: Lexicon, *, spacy_model: str | None = None) -> list[Ex
         passed = bool(hits) if kind == "hit" else not hits
         results.append(ExampleResult(entry_id, kind, example, "; ".join(hits), passed))
     return results
-
-

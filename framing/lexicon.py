@@ -127,7 +127,7 @@ class Lexicon:
 
 
 def bundled_lexicon_dir() -> Path:
-    """Folder of the lexicons shipped with framing (inside the wheel, or `lexicons/` in a checkout)."""
+    """Folder of the bundled lexicons: in the installed package, or `lexicons/` in a checkout."""
     packaged = Path(str(resources.files("framing"))) / "lexicons"
     if packaged.is_dir():
         return packaged
@@ -204,13 +204,13 @@ def _index_lines(
             key = str(key_node.value)
             if key in seen:
                 problems.append(
-                    Problem(file, key_node.start_mark.line + 1, _fmt(path + (key,)), "duplicate key")
+                    Problem(file, key_node.start_mark.line + 1, _fmt((*path, key)), "duplicate key")
                 )
             seen.add(key)
-            _index_lines(value_node, path + (key,), lines, problems, file)
+            _index_lines(value_node, (*path, key), lines, problems, file)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines, problems, file)
+            _index_lines(item, (*path, i), lines, problems, file)
 
 
 def _fmt(path: Sequence[str | int]) -> str:
@@ -239,7 +239,9 @@ def _parse_file(path: Path, problems: list[Problem]) -> _Parsed | None:
         problems.append(Problem(file, line, "", f"invalid YAML: {getattr(exc, 'problem', exc)}"))
         return None
     if node is None or not isinstance(data, dict):
-        problems.append(Problem(file, 1, "", "expected a mapping with keys 'lexicon', 'entries', …"))
+        problems.append(
+            Problem(file, 1, "", "expected a mapping with keys 'lexicon', 'entries', …")
+        )
         return None
     lines: dict[tuple[str | int, ...], int] = {}
     _index_lines(node, (), lines, problems, file)
@@ -257,12 +259,15 @@ class _Checker:
         probe = path
         while probe not in self.parsed.lines and probe:
             probe = probe[:-1]
-        self.problems.append(Problem(self.parsed.path, self.parsed.lines.get(probe), _fmt(path), message))
+        self.problems.append(
+            Problem(self.parsed.path, self.parsed.lines.get(probe), _fmt(path), message)
+        )
 
     def text(self, obj: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> str:
         value = obj.get(key)
         if not isinstance(value, str) or not value.strip():
-            self.add(path + (key,), f"expected a non-empty string, got {_show(value)}")
+            if key in obj:  # an absent key is reported once, as a missing required field
+                self.add((*path, key), f"expected a non-empty string, got {_show(value)}")
             return ""
         return value.strip()
 
@@ -270,28 +275,30 @@ class _Checker:
         self, obj: Mapping[str, Any], key: str, path: tuple[str | int, ...], *, required: bool
     ) -> tuple[str, ...]:
         value = obj.get(key)
-        if value is None and not required:
+        if (value is None and not required) or key not in obj:
             return ()
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or (required and not value):
-            self.add(path + (key,), f"expected a non-empty list of strings, got {_show(value)}")
+            self.add((*path, key), f"expected a non-empty list of strings, got {_show(value)}")
             return ()
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.add(path + (key, i), f"expected a non-empty string, got {_show(item)}")
+                self.add((*path, key, i), f"expected a non-empty string, got {_show(item)}")
             else:
                 out.append(item.strip())
         return tuple(out)
 
-    def keys(self, obj: Mapping[str, Any], spec: Mapping[str, bool], path: tuple[str | int, ...]) -> None:
+    def keys(
+        self, obj: Mapping[str, Any], spec: Mapping[str, bool], path: tuple[str | int, ...]
+    ) -> None:
         for key in obj:
             if key not in spec:
-                self.add(path + (str(key),), f"unknown field{_suggest(str(key), spec)}")
+                self.add((*path, str(key)), f"unknown field{_suggest(str(key), spec)}")
         for key, required in spec.items():
             if required and key not in obj:
-                self.add(path + (key,), "missing required field")
+                self.add((*path, key), "missing required field")
 
 
 def _show(value: Any) -> str:
@@ -307,7 +314,7 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 def _patterns(
     check: _Checker, value: Any, path: tuple[str | int, ...], *, required: bool
 ) -> tuple[Pattern, ...]:
-    """Phrase strings, or spaCy token patterns (lists of token dicts), validated by spaCy's schema."""
+    """Phrases, or spaCy token patterns (lists of token dicts) checked by spaCy's schema."""
     from spacy.schemas import validate_token_pattern
 
     if value is None and not required:
@@ -315,7 +322,9 @@ def _patterns(
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or (required and not value):
-        check.add(path, f"expected a non-empty list of phrases or token patterns, got {_show(value)}")
+        check.add(
+            path, f"expected a non-empty list of phrases or token patterns, got {_show(value)}"
+        )
         return ()
     out: list[Pattern] = []
     for i, item in enumerate(value):
@@ -324,11 +333,11 @@ def _patterns(
         elif isinstance(item, list) and item and all(isinstance(t, dict) for t in item):
             errors = validate_token_pattern(item)
             for err in errors:
-                check.add(path + (i,), f"invalid token pattern: {err}")
+                check.add((*path, i), f"invalid token pattern: {err}")
             if not errors:
                 out.append(tuple(item))
         else:
-            check.add(path + (i,), f"expected a phrase or a list of token dicts, got {_show(item)}")
+            check.add((*path, i), f"expected a phrase or a list of token dicts, got {_show(item)}")
     return tuple(out)
 
 
@@ -347,44 +356,58 @@ def _check_entry(
     check.keys(raw, _ENTRY_KEYS, path)
     entry_id = check.text(raw, "id", path)
     if entry_id and not _ID_RE.match(entry_id):
-        check.add(path + ("id",), f"'{entry_id}' must be lower case letters, digits, '-', '_' or '.'")
+        check.add(
+            (*path, "id"), f"'{entry_id}' must be lower case letters, digits, '-', '_' or '.'"
+        )
     category = check.text(raw, "category", path)
     if category and category not in categories:
-        check.add(path + ("category",), f"unknown category '{category}'{_suggest(category, categories)}")
-    patterns = _patterns(check, raw.get("patterns"), path + ("patterns",), required=True)
+        check.add(
+            (*path, "category"), f"unknown category '{category}'{_suggest(category, categories)}"
+        )
+    patterns = _patterns(check, raw.get("patterns"), (*path, "patterns"), required=True)
     match = raw.get("match", "lower")
     if match not in MATCH_MODES:
-        check.add(path + ("match",), f"expected one of {', '.join(MATCH_MODES)}, got {_show(match)}")
+        check.add((*path, "match"), f"expected one of {', '.join(MATCH_MODES)}, got {_show(match)}")
     weight = raw.get("weight", 1)
     if not isinstance(weight, int) or isinstance(weight, bool) or not 0 <= weight <= 3:
-        check.add(path + ("weight",), f"expected a whole number from 0 to 3, got {_show(weight)}")
+        check.add((*path, "weight"), f"expected a whole number from 0 to 3, got {_show(weight)}")
         weight = 1
     stance = check.strings(raw, "stance", path, required=False)
     for j, tag in enumerate(stance):
         if tag not in stances:
-            check.add(path + ("stance", j), f"undeclared stance '{tag}'{_suggest(tag, stances)}")
+            check.add((*path, "stance", j), f"undeclared stance '{tag}'{_suggest(tag, stances)}")
     neutral = check.strings(raw, "neutral", path, required=False)
     explain = check.text(raw, "explain", path)
     sources = check.strings(raw, "sources", path, required=True)
-    exclude = _patterns(check, raw.get("exclude"), path + ("exclude",), required=False)
+    exclude = _patterns(check, raw.get("exclude"), (*path, "exclude"), required=False)
     examples = raw.get("examples")
     hits: tuple[str, ...] = ()
     misses: tuple[str, ...] = ()
     if not isinstance(examples, dict):
         if "examples" in raw:
-            check.add(path + ("examples",), f"expected a mapping with 'hit' and 'miss', got {_show(examples)}")
+            check.add(
+                (*path, "examples"),
+                f"expected a mapping with 'hit' and 'miss', got {_show(examples)}",
+            )
     else:
-        check.keys(examples, {"hit": True, "miss": True}, path + ("examples",))
+        check.keys(examples, {"hit": True, "miss": True}, (*path, "examples"))
         if "hit" in examples:
-            hits = check.strings(examples, "hit", path + ("examples",), required=True)
+            hits = check.strings(examples, "hit", (*path, "examples"), required=True)
         if "miss" in examples:
-            misses = check.strings(examples, "miss", path + ("examples",), required=True)
+            misses = check.strings(examples, "miss", (*path, "examples"), required=True)
     reviewed = raw.get("reviewed")
     review: tuple[int, int] | None = None
     if reviewed is not None:
-        n, correct = (reviewed.get("n"), reviewed.get("correct")) if isinstance(reviewed, dict) else (None, None)
+        n, correct = (
+            (reviewed.get("n"), reviewed.get("correct"))
+            if isinstance(reviewed, dict)
+            else (None, None)
+        )
         if not (isinstance(n, int) and isinstance(correct, int) and 0 <= correct <= n):
-            check.add(path + ("reviewed",), f"expected {{n: int, correct: int <= n}}, got {_show(reviewed)}")
+            check.add(
+                (*path, "reviewed"),
+                f"expected {{n: int, correct: int <= n}}, got {_show(reviewed)}",
+            )
         else:
             review = (n, correct)
     if not (entry_id and category and patterns):
@@ -407,7 +430,11 @@ def _check_entry(
     )
 
 
-def _check_file(parsed: _Parsed, problems: list[Problem]) -> tuple[LexiconInfo, dict[str, str], dict[str, str], list[Concept], list[tuple[Entry, _Checker, int]]]:
+def _check_file(
+    parsed: _Parsed, problems: list[Problem]
+) -> tuple[
+    LexiconInfo, dict[str, str], dict[str, str], list[Concept], list[tuple[Entry, _Checker, int]]
+]:
     check = _Checker(parsed, problems)
     data = parsed.data
     check.keys(data, _TOP_KEYS, ())
@@ -430,12 +457,18 @@ def _check_file(parsed: _Parsed, problems: list[Problem]) -> tuple[LexiconInfo, 
     raw_categories = data.get("categories")
     if not isinstance(raw_categories, dict) or not raw_categories:
         if "categories" in data:
-            check.add(("categories",), f"expected a mapping of category id to description, got {_show(raw_categories)}")
+            check.add(
+                ("categories",),
+                f"expected a mapping of category id to description, got {_show(raw_categories)}",
+            )
     else:
         for cat, desc in raw_categories.items():
             cat = str(cat)
             if not _CATEGORY_RE.match(cat):
-                check.add(("categories", cat), "category ids are dotted lower-case words, e.g. 'legitimacy.regime'")
+                check.add(
+                    ("categories", cat),
+                    "category ids are dotted lower-case words, e.g. 'legitimacy.regime'",
+                )
             if not isinstance(desc, str) or not desc.strip():
                 check.add(("categories", cat), f"expected a description, got {_show(desc)}")
             categories[cat] = str(desc or "").strip()
@@ -447,7 +480,10 @@ def _check_file(parsed: _Parsed, problems: list[Problem]) -> tuple[LexiconInfo, 
     stances: dict[str, str] = {}
     raw_stances = data.get("stances", {})
     if not isinstance(raw_stances, dict):
-        check.add(("stances",), f"expected a mapping of stance tag to description, got {_show(raw_stances)}")
+        check.add(
+            ("stances",),
+            f"expected a mapping of stance tag to description, got {_show(raw_stances)}",
+        )
     else:
         for tag, desc in raw_stances.items():
             if not isinstance(desc, str) or not desc.strip():
@@ -458,7 +494,9 @@ def _check_file(parsed: _Parsed, problems: list[Problem]) -> tuple[LexiconInfo, 
     raw_entries = data.get("entries")
     if not isinstance(raw_entries, list) or not raw_entries:
         if "entries" in data:
-            check.add(("entries",), f"expected a non-empty list of entries, got {_show(raw_entries)}")
+            check.add(
+                ("entries",), f"expected a non-empty list of entries, got {_show(raw_entries)}"
+            )
     else:
         for i, raw in enumerate(raw_entries):
             entry = _check_entry(check, raw, i, name, categories, stances)
@@ -468,21 +506,29 @@ def _check_file(parsed: _Parsed, problems: list[Problem]) -> tuple[LexiconInfo, 
     concepts: list[Concept] = []
     raw_concepts = data.get("concepts", {})
     if not isinstance(raw_concepts, dict):
-        check.add(("concepts",), f"expected a mapping of concept id to {{description, variants}}, got {_show(raw_concepts)}")
+        check.add(
+            ("concepts",),
+            "expected a mapping of concept id to {description, variants}, "
+            f"got {_show(raw_concepts)}",
+        )
         raw_concepts = {}
     local_ids = {e.id for e, _, _ in entries}
     for cid, raw in raw_concepts.items():
         cpath: tuple[str | int, ...] = ("concepts", str(cid))
         if not isinstance(raw, dict):
-            check.add(cpath, f"expected a mapping with 'description' and 'variants', got {_show(raw)}")
+            check.add(
+                cpath, f"expected a mapping with 'description' and 'variants', got {_show(raw)}"
+            )
             continue
         check.keys(raw, {"description": True, "variants": True}, cpath)
         variants = check.strings(raw, "variants", cpath, required=True)
         if len(variants) < 2:
-            check.add(cpath + ("variants",), "a concept needs at least two variants to compare")
+            check.add((*cpath, "variants"), "a concept needs at least two variants to compare")
         for j, v in enumerate(variants):
             if v not in local_ids:
-                check.add(cpath + ("variants", j), f"unknown entry id '{v}'{_suggest(v, local_ids)}")
+                check.add(
+                    (*cpath, "variants", j), f"unknown entry id '{v}'{_suggest(v, local_ids)}"
+                )
         concepts.append(Concept(str(cid), name, check.text(raw, "description", cpath), variants))
     return info, categories, stances, concepts, entries
 
@@ -500,28 +546,37 @@ def _merge(parsed: list[_Parsed], problems: list[Problem]) -> Lexicon:
         info, cats, tags, file_concepts, file_entries = _check_file(p, problems)
         check = _Checker(p, problems)
         if info.name in seen_names:
-            check.add(("lexicon",), f"lexicon name '{info.name}' is also used by {seen_names[info.name]}")
+            check.add(
+                ("lexicon",), f"lexicon name '{info.name}' is also used by {seen_names[info.name]}"
+            )
         seen_names[info.name] = p.path
         infos.append(info)
         categories.update({k: v for k, v in cats.items() if k not in categories})
         stances.update({k: v for k, v in tags.items() if k not in stances})
         for c in file_concepts:
             if c.id in concepts:
-                check.add(("concepts", c.id), f"concept id '{c.id}' is also defined in lexicon '{concepts[c.id].lexicon}'")
+                check.add(
+                    ("concepts", c.id),
+                    f"concept id '{c.id}' is also defined in lexicon '{concepts[c.id].lexicon}'",
+                )
             concepts[c.id] = c
             for v in c.variants:
                 if v in concept_of and concept_of[v] != c.id:
-                    check.add(("concepts", c.id, "variants"), f"entry '{v}' is already a variant of concept '{concept_of[v]}'")
+                    check.add(
+                        ("concepts", c.id, "variants"),
+                        f"entry '{v}' is already a variant of concept '{concept_of[v]}'",
+                    )
                 concept_of[v] = c.id
         for entry, echeck, i in file_entries:
             if entry.id in seen_entries:
-                echeck.add(("entries", i, "id"), f"duplicate entry id '{entry.id}' (first in {seen_entries[entry.id]})")
+                echeck.add(
+                    ("entries", i, "id"),
+                    f"duplicate entry id '{entry.id}' (first in {seen_entries[entry.id]})",
+                )
                 continue
             seen_entries[entry.id] = p.path
             entries.append(entry)
-    final = tuple(
-        Entry(**{**e.__dict__, "concept": concept_of.get(e.id)}) for e in entries
-    )
+    final = tuple(Entry(**{**e.__dict__, "concept": concept_of.get(e.id)}) for e in entries)
     return Lexicon(tuple(infos), categories, stances, concepts, final)
 
 
@@ -585,7 +640,8 @@ def write_lexicon(lexicon: Lexicon, path: str | Path, *, name: str | None = None
     concepts = {c.id: c for c in lexicon.concepts.values() if c.lexicon == info.name}
     if concepts:
         doc["concepts"] = {
-            c.id: {"description": c.description, "variants": list(c.variants)} for c in concepts.values()
+            c.id: {"description": c.description, "variants": list(c.variants)}
+            for c in concepts.values()
         }
     doc["entries"] = [_entry_to_dict(e) for e in entries]
     Path(path).write_text(

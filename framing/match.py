@@ -1,4 +1,4 @@
-"""Match lexicon entries in articles with spaCy's matchers; hits keep offsets into the original text.
+"""Match lexicon entries with spaCy's matchers; hits keep offsets into the original text.
 
 Overlap policy ``longest-per-lexicon``: inside one lexicon, overlapping candidate hits are resolved
 by keeping the longest (in tokens), then the leftmost, then the entry listed first; so "regime"
@@ -58,19 +58,54 @@ ARTICLE_COLUMNS = ["article_id", "outlet", "n_tokens", "status", "message"]
 # Curly quotes and exotic spaces become their plain forms one-for-one, so offsets stay valid.
 _PLAIN = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
-        "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        "\f": " ",
+        "\v": " ",
     }
-)  # fmt: skip
+)
 _SPACE_RUN = re.compile(r" {2,}")
 # Token-pattern keys that the tokenizer alone sets; any other key needs the full pipeline.
 _LEXICAL_KEYS = {
-    "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "SHAPE", "OP", "LEMMA",
-    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
-    "IS_SPACE", "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "PREFIX", "SUFFIX",
-}  # fmt: skip
+    "ORTH",
+    "TEXT",
+    "LOWER",
+    "NORM",
+    "LENGTH",
+    "SHAPE",
+    "OP",
+    "LEMMA",
+    "IS_ALPHA",
+    "IS_ASCII",
+    "IS_DIGIT",
+    "IS_LOWER",
+    "IS_UPPER",
+    "IS_TITLE",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "IS_STOP",
+    "LIKE_NUM",
+    "LIKE_URL",
+    "LIKE_EMAIL",
+    "PREFIX",
+    "SUFFIX",
+}
 
 
 @dataclass(frozen=True)
@@ -135,8 +170,16 @@ class LexiconMatcher:
         self.entries: tuple[Entry, ...] = lexicon.entries
         self.max_variants = max_variants
         vocab = nlp.vocab
-        self._hit = (PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH"), Matcher(vocab))
-        self._exclude = (PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH"), Matcher(vocab))
+        self._hit: tuple[Any, ...] = (
+            PhraseMatcher(vocab, attr="LOWER"),
+            PhraseMatcher(vocab, attr="ORTH"),
+            Matcher(vocab),
+        )
+        self._exclude: tuple[Any, ...] = (
+            PhraseMatcher(vocab, attr="LOWER"),
+            PhraseMatcher(vocab, attr="ORTH"),
+            Matcher(vocab),
+        )
         self._needs_pipeline = False
         for i, entry in enumerate(self.entries):
             self._add(self._hit, f"h{i}", entry.patterns, entry.match)
@@ -164,7 +207,9 @@ class LexiconMatcher:
             options = [[t.lower_] for t in doc[:-1]] + [options[-1]]
         return [Doc(self.nlp.vocab, words=list(words)) for words in itertools.product(*options)]
 
-    def _add(self, matchers: tuple[Any, Any, Any], key: str, patterns: Iterable[Pattern], mode: str) -> None:
+    def _add(
+        self, matchers: tuple[Any, Any, Any], key: str, patterns: Iterable[Pattern], mode: str
+    ) -> None:
         lower, exact, tokens = matchers
         for pattern in patterns:
             if isinstance(pattern, str):
@@ -254,13 +299,17 @@ def iter_matches(
     for chunk in chunks:
         ok = (chunk["status"] == "ok").to_numpy()
         texts = chunk["text"].tolist()
-        normalised = [normalize_text(t) if good else ("", None) for t, good in zip(texts, ok, strict=True)]
+        normalised = [
+            normalize_text(t) if good else ("", None) for t, good in zip(texts, ok, strict=True)
+        ]
         n_tokens = np.zeros(len(chunk), dtype=np.int64)
         rows: list[tuple[Any, ...]] = []
         ids = chunk["article_id"].tolist()
         outlets = chunk["outlet"].tolist()
         ok_positions = np.flatnonzero(ok)
-        docs = nlp.pipe((normalised[p][0] for p in ok_positions), batch_size=batch_size, disable=disable)
+        docs = nlp.pipe(
+            (normalised[p][0] for p in ok_positions), batch_size=batch_size, disable=disable
+        )
         for p, doc in zip(ok_positions, docs, strict=True):
             n_tokens[p] = _count_tokens(doc)
             offsets = normalised[p][1]
@@ -271,9 +320,22 @@ def iter_matches(
                 start = offsets.to_original(doc[s].idx)
                 end = offsets.to_original(doc[e - 1].idx + len(doc[e - 1]) - 1) + 1
                 rows.append(
-                    (ids[p], outlets[p], entry.lexicon, entry.id, entry.category, entry.concept or "",
-                     start, end, text[start:end], "", "", entry.weight, ";".join(entry.stance))
-                )  # fmt: skip
+                    (
+                        ids[p],
+                        outlets[p],
+                        entry.lexicon,
+                        entry.id,
+                        entry.category,
+                        entry.concept or "",
+                        start,
+                        end,
+                        text[start:end],
+                        "",
+                        "",
+                        entry.weight,
+                        ";".join(entry.stance),
+                    )
+                )
         articles = chunk[[c for c in chunk.columns if c != "text"]].copy()
         articles.insert(2, "n_tokens", n_tokens)
         hits = pd.DataFrame(rows, columns=HIT_COLUMNS)

@@ -66,7 +66,16 @@ def profile_articles(matches: Matches, *, level: int | None = 1) -> pd.DataFrame
         ``rate_per_1k = 1000 * count / n_tokens``.
     """
     hits = matches.hits[matches.hits["weight"] > 0]
-    columns = ["article_id", "outlet", "category", "voice", "count", "weight", "n_tokens", "rate_per_1k"]
+    columns = [
+        "article_id",
+        "outlet",
+        "category",
+        "voice",
+        "count",
+        "weight",
+        "n_tokens",
+        "rate_per_1k",
+    ]
     if hits.empty:
         return pd.DataFrame(columns=columns)
     grouped = (
@@ -77,10 +86,13 @@ def profile_articles(matches: Matches, *, level: int | None = 1) -> pd.DataFrame
     )
     tokens = matches.articles.set_index("article_id")["n_tokens"]
     grouped["n_tokens"] = grouped["article_id"].map(tokens).astype("int64")
-    grouped["rate_per_1k"] = 1000 * grouped["count"] / grouped["n_tokens"].where(grouped["n_tokens"] > 0)
+    grouped["rate_per_1k"] = (
+        1000 * grouped["count"] / grouped["n_tokens"].where(grouped["n_tokens"] > 0)
+    )
     order = {a: i for i, a in enumerate(matches.articles["article_id"])}
     grouped = grouped.sort_values(
-        ["article_id", "category", "voice"], key=lambda s: s.map(order) if s.name == "article_id" else s
+        ["article_id", "category", "voice"],
+        key=lambda s: s.map(order) if s.name == "article_id" else s,
     )
     return grouped[columns].reset_index(drop=True)
 
@@ -97,7 +109,9 @@ def _bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> Iterato
         b = min(per_chunk, n_boot - done)
         draws = rng.integers(0, n, size=(b, n))
         offsets = (np.arange(b) * n)[:, None]
-        yield np.bincount((draws + offsets).ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
+        yield (
+            np.bincount((draws + offsets).ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
+        )
         done += b
 
 
@@ -158,7 +172,9 @@ def profile_outlets(
         the corpus (count 0 where the outlet has none). ``warning`` flags small samples.
     """
     ok = _ok_articles(articles)
-    keys = article_profiles[["category", "voice"]].drop_duplicates().sort_values(["category", "voice"])
+    keys = (
+        article_profiles[["category", "voice"]].drop_duplicates().sort_values(["category", "voice"])
+    )
     key_list = list(keys.itertuples(index=False, name=None))
     rows = []
     for outlet, group in ok.groupby("outlet", sort=True):
@@ -178,23 +194,54 @@ def profile_outlets(
         total_tokens = tokens.sum()
         with np.errstate(all="ignore"):
             rate = 1000 * counts.sum(axis=0) / total_tokens
-            boot = np.concatenate(
-                [1000 * (w @ counts) / (w @ tokens)[:, None] for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))]
-            ) if key_list else np.empty((0, 0))  # fmt: skip
+            boot = (
+                np.concatenate(
+                    [
+                        1000 * (w @ counts) / (w @ tokens)[:, None]
+                        for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))
+                    ]
+                )
+                if key_list
+                else np.empty((0, 0))
+            )
         low, high = _percentiles(boot, ci) if key_list else (np.array([]), np.array([]))
         warning = _warning(len(group), int(total_tokens))
         for k, (category, voice) in enumerate(key_list):
-            rows.append((outlet, category, voice, len(group), int(counts[:, k].sum()), int(weights[k]),
-                         int(total_tokens), rate[k], low[k], high[k], warning))  # fmt: skip
+            rows.append(
+                (
+                    outlet,
+                    category,
+                    voice,
+                    len(group),
+                    int(counts[:, k].sum()),
+                    int(weights[k]),
+                    int(total_tokens),
+                    rate[k],
+                    low[k],
+                    high[k],
+                    warning,
+                )
+            )
     return pd.DataFrame(
         rows,
-        columns=["outlet", "category", "voice", "n_articles", "count", "weight", "n_tokens",
-                 "rate_per_1k", "ci_low", "ci_high", "warning"],  # fmt: skip
+        columns=[
+            "outlet",
+            "category",
+            "voice",
+            "n_articles",
+            "count",
+            "weight",
+            "n_tokens",
+            "rate_per_1k",
+            "ci_low",
+            "ci_high",
+            "warning",
+        ],
     )
 
 
 def article_concept_counts(matches: Matches) -> pd.DataFrame:
-    """Per-article counts of each concept variant: ``article_id, outlet, concept, variant, count``."""
+    """Per-article counts of concept variants: ``article_id, outlet, concept, variant, count``."""
     hits = matches.hits[matches.hits["concept"].astype(str) != ""]
     out = (
         hits.groupby(["article_id", "outlet", "concept", "entry_id"], sort=False)
@@ -250,21 +297,47 @@ def concept_shares(
             counts = np.zeros((len(group), len(variants)))
             np.add.at(
                 counts,
-                (index.get_indexer(these["article_id"]), pd.Index(variants).get_indexer(these["variant"])),
+                (
+                    index.get_indexer(these["article_id"]),
+                    pd.Index(variants).get_indexer(these["variant"]),
+                ),
                 these["count"].to_numpy(dtype=np.float64),
             )
             total = counts.sum()
             with np.errstate(all="ignore"):
                 boot = np.concatenate(
-                    [(w @ counts) / (w @ counts).sum(axis=1, keepdims=True)
-                     for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))]
-                )  # fmt: skip
+                    [
+                        (w @ counts) / (w @ counts).sum(axis=1, keepdims=True)
+                        for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))
+                    ]
+                )
             low, high = _percentiles(boot, ci)
             mentioning = int((counts.sum(axis=1) > 0).sum())
             for k, variant in enumerate(variants):
-                rows.append((outlet, concept_id, variant, int(counts[:, k].sum()), int(total),
-                             counts[:, k].sum() / total, low[k], high[k], mentioning))  # fmt: skip
+                rows.append(
+                    (
+                        outlet,
+                        concept_id,
+                        variant,
+                        int(counts[:, k].sum()),
+                        int(total),
+                        counts[:, k].sum() / total,
+                        low[k],
+                        high[k],
+                        mentioning,
+                    )
+                )
     return pd.DataFrame(
         rows,
-        columns=["outlet", "concept", "variant", "count", "total", "share", "ci_low", "ci_high", "n_articles"],
+        columns=[
+            "outlet",
+            "concept",
+            "variant",
+            "count",
+            "total",
+            "share",
+            "ci_low",
+            "ci_high",
+            "n_articles",
+        ],
     )

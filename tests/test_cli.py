@@ -1,0 +1,204 @@
+"""The framing command, run for real through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import base_lexicon
+from typer.testing import CliRunner
+
+from framing.cli import app
+
+runner = CliRunner()
+
+TEXTS = {
+    "North Post": [
+        "The Kiev regime said the talks were over. Troops liberated two villages.",
+        "A sanctions regime was agreed in Kyiv. The regime in Kiev denied it.",
+        "Nothing loaded in this article at all.",
+    ],
+    "South Star": [
+        "Officials in Kyiv met on Monday to discuss the grain deal.",
+        "Kyiv said the strike hit a school; the regime in the north disagreed.",
+    ],
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    rows = [
+        {"id": f"{outlet[:1]}{i}", "outlet": outlet, "text": text}
+        for outlet, texts in TEXTS.items()
+        for i, text in enumerate(texts)
+    ]
+    rows.append({"id": "empty", "outlet": "South Star", "text": ""})
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def lexicon_file(write_lexicon: Callable[..., Path]) -> Path:
+    return write_lexicon()
+
+
+def run_analyze(corpus: Path, lexicon: Path, out: Path, *extra: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(corpus),
+            "--out",
+            str(out),
+            "--lexicon",
+            str(lexicon),
+            "--bootstrap",
+            "200",
+            *extra,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_analyze_writes_every_output(corpus: Path, lexicon_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_analyze(corpus, lexicon_file, out)
+    names = {
+        "articles.csv",
+        "matches.csv",
+        "article_profiles.csv",
+        "outlet_profiles.csv",
+        "concept_shares.csv",
+        "run.json",
+    }
+    assert names <= {p.name for p in out.iterdir()}
+    arts = pd.read_csv(out / "articles.csv", keep_default_na=False)
+    assert len(arts) == 6
+    assert arts.set_index("article_id").loc["empty", ["status", "message"]].tolist() == [
+        "skipped",
+        "empty text",
+    ]
+    matches = pd.read_csv(out / "matches.csv", keep_default_na=False)
+    assert matches.columns.tolist()[:11] == [
+        "article_id",
+        "outlet",
+        "lexicon",
+        "entry_id",
+        "category",
+        "concept",
+        "start_char",
+        "end_char",
+        "text",
+        "voice",
+        "speaker",
+    ]
+    assert sorted(matches["entry_id"]) == sorted(
+        ["kiev-regime", "liberate", "kiev", "regime", "kyiv", "kyiv", "kyiv", "regime"]
+    )
+    outlets = pd.read_csv(out / "outlet_profiles.csv", keep_default_na=False).set_index(
+        ["outlet", "category"]
+    )
+    # North Post: kiev-regime + regime in legitimacy, over all of its tokens (3 articles)
+    north_tokens = arts[arts.outlet == "North Post"]["n_tokens"].sum()
+    assert outlets.loc[("North Post", "legitimacy"), "count"] == 2
+    assert outlets.loc[("North Post", "legitimacy"), "rate_per_1k"] == pytest.approx(
+        2000 / north_tokens, rel=1e-5
+    )
+    shares = pd.read_csv(out / "concept_shares.csv").set_index(["outlet", "variant"])
+    assert shares.loc[("North Post", "kiev"), "share"] == pytest.approx(1 / 2)
+    assert shares.loc[("South Star", "kyiv"), "share"] == 1
+    run = json.loads((out / "run.json").read_text())
+    assert (
+        run["records"] == 6
+        and run["skipped"] == 1
+        and run["overlap_policy"] == "longest-per-lexicon"
+    )
+    assert run["lexicons"][0]["name"] == "toy"
+
+
+def test_cli_analyze_is_byte_identical_across_runs(
+    corpus: Path, lexicon_file: Path, tmp_path: Path
+) -> None:
+    run_analyze(corpus, lexicon_file, tmp_path / "one")
+    run_analyze(corpus, lexicon_file, tmp_path / "two")
+    for name in ("articles", "matches", "article_profiles", "outlet_profiles", "concept_shares"):
+        assert (tmp_path / "one" / f"{name}.csv").read_bytes() == (
+            tmp_path / "two" / f"{name}.csv"
+        ).read_bytes()
+
+
+def test_cli_analyze_parquet(corpus: Path, lexicon_file: Path, tmp_path: Path) -> None:
+    run_analyze(corpus, lexicon_file, tmp_path / "pq", "--format", "parquet")
+    run_analyze(corpus, lexicon_file, tmp_path / "csv")
+    for name in ("matches", "outlet_profiles"):
+        pq = pd.read_parquet(tmp_path / "pq" / f"{name}.parquet")
+        csv = pd.read_csv(tmp_path / "csv" / f"{name}.csv", keep_default_na=False)
+        assert len(pq) == len(csv) and pq.columns.tolist() == csv.columns.tolist()
+
+
+def test_cli_analyze_missing_column_message(tmp_path: Path, lexicon_file: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"id": ["1"], "body": ["words"]}).to_csv(path, index=False)
+    result = runner.invoke(
+        app, ["analyze", str(path), "--out", str(tmp_path / "o"), "-l", str(lexicon_file)]
+    )
+    assert result.exit_code == 2
+    assert f"error: {path}: missing column 'text'; the file has: 'id', 'body'" in result.output
+
+
+def test_cli_lexicon_validate_reports_all_problems(write_lexicon: Callable[..., Path]) -> None:
+    data = base_lexicon()
+    data["entries"][0]["category"] = "nope"
+    data["entries"][1]["weight"] = 7
+    path = write_lexicon(data)
+    result = runner.invoke(app, ["lexicon", "validate", str(path)])
+    assert result.exit_code == 2
+    assert "2 problems in lexicon files:" in result.output
+    assert "entries[0].category: unknown category 'nope'" in result.output
+    assert "entries[1].weight" in result.output
+
+
+def test_cli_lexicon_test_counts_examples(write_lexicon: Callable[..., Path]) -> None:
+    good = runner.invoke(app, ["lexicon", "test", str(write_lexicon())])
+    assert good.exit_code == 0 and good.output.strip().endswith("10 passed, 0 failed")
+    data = base_lexicon()
+    data["entries"][1]["examples"] = {"hit": ["No such word here."], "miss": ["The regime fell."]}
+    bad = runner.invoke(app, ["lexicon", "test", str(write_lexicon(data))])
+    assert bad.exit_code == 1
+    assert "FAIL regime hit: 'No such word here.' -> no hit" in bad.output
+    assert "FAIL regime miss: 'The regime fell.' -> regime" in bad.output
+    assert bad.output.strip().endswith("8 passed, 2 failed")
+
+
+def test_cli_bundled_lexicons_pass_their_own_tests() -> None:
+    validate = runner.invoke(app, ["lexicon", "validate"])
+    assert validate.exit_code == 0, validate.output
+    tested = runner.invoke(app, ["lexicon", "test"])
+    assert tested.exit_code == 0, tested.output
+    assert tested.output.strip().endswith(" 0 failed")
+
+
+def test_cli_demo_one_row_per_article(tmp_path: Path) -> None:
+    from framing.corpus import sample_corpus_path
+
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    n_lines = sum(
+        1 for line in sample_corpus_path().read_text(encoding="utf-8").splitlines() if line.strip()
+    )
+    arts = pd.read_csv(tmp_path / "demo" / "articles.csv")
+    assert len(arts) == n_lines and arts["article_id"].is_unique and (arts["status"] == "ok").all()
+    outlets = pd.read_csv(tmp_path / "demo" / "outlet_profiles.csv")
+    assert outlets["outlet"].nunique() >= 4 and outlets["count"].sum() > 0
+    assert not pd.read_csv(tmp_path / "demo" / "concept_shares.csv").empty
+
+
+def test_cli_yaml_lexicon_safe_loader(write_lexicon: Callable[..., Path], tmp_path: Path) -> None:
+    text = yaml.safe_dump(base_lexicon()) + "evil: !!python/object/apply:os.system ['echo pwned']\n"
+    result = runner.invoke(app, ["lexicon", "validate", str(write_lexicon(text=text))])
+    assert result.exit_code == 2 and "invalid YAML" in result.output

@@ -1,0 +1,164 @@
+"""Matching: overlap policy, lemma and case modes, exclusions, normalisation, offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import base_lexicon, entry
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.lexicon import Lexicon, read_lexicons
+from framing.match import OVERLAP_POLICY, match_corpus, normalize_text
+
+
+def hits_in(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    corpus = pd.DataFrame({"article_id": ["a"], "outlet": ["o"], "text": [text]})
+    hits = match_corpus(corpus, lexicon).hits
+    return list(zip(hits["entry_id"], hits["text"], strict=True))
+
+
+@pytest.fixture
+def toy(write_lexicon: Callable[..., Path]) -> Lexicon:
+    return read_lexicons([write_lexicon()])
+
+
+def test_match_longest_wins_within_lexicon(toy: Lexicon) -> None:
+    assert OVERLAP_POLICY == "longest-per-lexicon"
+    found = hits_in("The Kiev regime fell. The regime in Kiev did not.", toy)
+    assert found == [("kiev-regime", "Kiev regime"), ("regime", "regime"), ("kiev", "Kiev")]
+
+
+def test_match_overlaps_across_lexicons_both_count(write_lexicon: Callable[..., Path]) -> None:
+    other = base_lexicon(lexicon="other", concepts={}, stances={})
+    other["entries"] = [entry("regime-2", patterns=["regime"], category="legitimacy")]
+    lex = read_lexicons([write_lexicon(), write_lexicon(other)])
+    assert sorted(hits_in("the Kiev regime", lex)) == [
+        ("kiev-regime", "Kiev regime"),
+        ("regime-2", "regime"),
+    ]
+
+
+@pytest.mark.parametrize("word", ["liberated", "Liberating", "LIBERATES", "liberate"])
+def test_match_lemma_hits_inflections(toy: Lexicon, word: str) -> None:
+    assert hits_in(f"Troops {word} the town.", toy) == [("liberate", word)]
+
+
+def test_match_lemma_inflects_phrases(toy: Lexicon) -> None:
+    assert hits_in("Both Kiev regimes were named.", toy) == [("kiev-regime", "Kiev regimes")]
+
+
+def test_match_lower_is_case_insensitive_exact_is_not(write_lexicon: Callable[..., Path]) -> None:
+    data = base_lexicon()
+    data["entries"].append(
+        entry("smo", patterns=["special military operation"], category="euphemism")
+    )
+    lex = read_lexicons([write_lexicon(data)])
+    assert hits_in("The Special Military Operation began.", lex) == [
+        ("smo", "Special Military Operation")
+    ]
+    assert hits_in("KIEV and kiev are not the exact spelling.", lex) == []
+
+
+def test_match_exclusion_drops_hit(toy: Lexicon) -> None:
+    assert hits_in("A tougher sanctions regime starts today.", toy) == []
+    assert hits_in("Sanctions regimes vary; the regime fell.", toy) == [("regime", "regime")]
+
+
+def test_match_token_pattern_with_lemma(write_lexicon: Callable[..., Path]) -> None:
+    data = base_lexicon()
+    data["entries"].append(
+        entry(
+            "ru-liberated",
+            category="euphemism",
+            stance=["ru-state"],
+            patterns=[[{"LOWER": "russian"}, {"LOWER": "forces"}, {"LEMMA": "liberate"}]],
+        )
+    )
+    lex = read_lexicons([write_lexicon(data)])
+    assert hits_in("Russian forces liberated two villages.", lex) == [
+        ("ru-liberated", "Russian forces liberated")
+    ]
+    assert hits_in("Ukrainian forces liberated two villages.", lex) == [("liberate", "liberated")]
+
+
+@pytest.mark.parametrize(
+    "text", ["the Kiev\nregime", "the Kiev  regime", "the Kiev\u00a0regime", "the Kiev\t \n regime"]
+)
+def test_match_normalises_whitespace(toy: Lexicon, text: str) -> None:
+    [(entry_id, hit)] = hits_in(text, toy)
+    assert entry_id == "kiev-regime" and hit.startswith("Kiev") and hit.endswith("regime")
+
+
+def test_match_normalises_curly_apostrophes(write_lexicon: Callable[..., Path]) -> None:
+    data = base_lexicon()
+    data["entries"].append(entry("putins-war", patterns=["Putin's war"], category="legitimacy"))
+    lex = read_lexicons([write_lexicon(data)])
+    assert hits_in("It is Putin’s war now.", lex) == [("putins-war", "Putin’s war")]
+
+
+def test_match_keeps_every_article_and_counts_tokens(toy: Lexicon) -> None:
+    corpus = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "outlet": ["o", "o"],
+            "text": ["One, two three.", "Kiev"],
+            "status": ["ok", "ok"],
+            "message": ["", ""],
+        }
+    )
+    m = match_corpus(corpus, toy)
+    assert m.articles["n_tokens"].tolist() == [3, 1]
+    assert m.hits["article_id"].tolist() == ["b"]
+
+
+words = st.sampled_from(
+    ["Kiev", "regime", "Regimes", "liberated", "sanctions", "the", "Kyiv", "war", "’s", "a"]
+)
+gaps = st.sampled_from([" ", "  ", "\n", "\n\n", " \t", "\u00a0", ", ", "“", "” ", ". "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(words, gaps), min_size=1, max_size=30))
+def test_match_offsets_slice_back_to_hit(parts: list[tuple[str, str]]) -> None:
+    text = "".join(w + g for w, g in parts)
+    hits = match_corpus(
+        pd.DataFrame({"article_id": ["a"], "outlet": ["o"], "text": [text]}), TOY
+    ).hits
+    for start, end, hit in zip(hits["start_char"], hits["end_char"], hits["text"], strict=True):
+        assert text[start:end] == hit
+        assert hit == hit.strip() and hit
+        assert normalize_text(hit)[0].lower().split()[0] in {
+            "kiev",
+            "regime",
+            "regimes",
+            "liberated",
+            "kyiv",
+        }
+
+
+TOY: Any = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _toy_for_hypothesis(tmp_path_factory: pytest.TempPathFactory) -> None:
+    import yaml
+
+    global TOY
+    path = tmp_path_factory.mktemp("lex") / "toy.yaml"
+    path.write_text(yaml.safe_dump(base_lexicon(), sort_keys=False), encoding="utf-8")
+    TOY = read_lexicons([path])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab  \n\t\u00a0’“”x")), max_size=60))
+def test_match_normalize_maps_every_char_back(text: str) -> None:
+    norm, offsets = normalize_text(text)
+    assert "  " not in norm
+    for i, ch in enumerate(norm):
+        original = text[offsets.to_original(i)]
+        assert normalize_text(original)[0] == ch or (ch == " " and original.isspace())

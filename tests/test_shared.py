@@ -1,0 +1,65 @@
+"""The analyzer on real news from ../shared: the seeds, and Sputnik/Kyiv Independent headlines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from framing.cli import app
+
+pytestmark = pytest.mark.shared
+runner = CliRunner()
+
+
+def analyze(inputs: list[Path], out: Path) -> None:
+    result = runner.invoke(
+        app, ["analyze", *map(str, inputs), "--out", str(out), "--bootstrap", "500"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_shared_seeds_folder_one_article_per_file(shared: Path, tmp_path: Path) -> None:
+    seeds = shared / "seeds"
+    analyze([seeds], tmp_path)
+    arts = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
+    files = sorted(p.stem for p in seeds.iterdir() if p.suffix == ".txt")
+    assert sorted(arts["article_id"]) == files
+    assert set(arts["outlet"]) == {"seeds"} and (arts["status"] == "ok").all()
+    assert (arts["n_tokens"] > 100).all()
+    matches = pd.read_csv(tmp_path / "matches.csv", keep_default_na=False)
+    assert len(matches) > 0
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in seeds.iterdir() if p.suffix == ".txt"}
+    for row in matches.itertuples():
+        assert texts[row.article_id][row.start_char : row.end_char] == row.text
+
+
+def test_shared_headlines_outlets_and_capital_spelling(shared: Path, tmp_path: Path) -> None:
+    path = shared / "data" / "headlines-sputnik-kyivindependent.jsonl"
+    analyze([path], tmp_path)
+    n_records = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    arts = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
+    ids = [
+        json.loads(line)["id"]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(arts) == n_records and sorted(arts["article_id"]) == sorted(ids)
+    profiles = pd.read_csv(tmp_path / "outlet_profiles.csv", keep_default_na=False)
+    assert set(profiles["outlet"]) == {"Sputnik", "Kyiv Independent"}
+    shares = pd.read_csv(tmp_path / "concept_shares.csv").set_index(
+        ["outlet", "concept", "variant"]
+    )
+    kiev_sputnik = shares.loc[("Sputnik", "ukraine-capital", "kiev-spelling")]
+    kiev_ki = shares.loc[("Kyiv Independent", "ukraine-capital", "kiev-spelling")]
+    print(
+        f"\nshare of 'Kiev' among Kiev/Kyiv: Sputnik {kiev_sputnik.share:.2f} "
+        f"of {kiev_sputnik.total}, "
+        f"Kyiv Independent {kiev_ki.share:.2f} of {kiev_ki.total}"
+    )
+    assert kiev_sputnik.share > 0.9 and kiev_sputnik.total >= 30
+    assert kiev_ki.share < 0.1 and kiev_ki.total >= 30
+    assert kiev_sputnik.ci_low > kiev_ki.ci_high
