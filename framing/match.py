@@ -21,6 +21,7 @@ import pandas as pd
 
 from framing.lexicon import Entry, Lexicon, Pattern, read_lexicons
 from framing.nlp import lemma_forms, make_nlp
+from framing.voice import SCARE_QUOTE, SO_CALLED, QuoteSpan, assign_voices, find_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -81,6 +82,7 @@ _PLAIN = str.maketrans(
     }
 )
 _SPACE_RUN = re.compile(r" {2,}")
+_QUOTE_CHARS = "\"'“”„‟«»‘’‹›"
 # Token-pattern keys that the tokenizer alone sets; any other key needs the full pipeline.
 _LEXICAL_KEYS = {
     "ORTH",
@@ -254,6 +256,26 @@ class LexiconMatcher:
         return kept
 
 
+def _distancing_hits(
+    quotes: Sequence[QuoteSpan], hits: Sequence[tuple[Entry, int, int]], text: str
+) -> list[tuple[Entry, int, int]]:
+    """Scare quotes and "so-called" count as distancing even around words in no lexicon.
+
+    A "so-called" that a lexicon entry already matched is not counted twice.
+    """
+    out = []
+    for q in quotes:
+        if q.kind != "scare" or not q.closed:
+            continue  # an unclosed mark is too likely a misread apostrophe to count
+        if text[q.start] in _QUOTE_CHARS:
+            out.append((SCARE_QUOTE, q.start, q.end))
+        else:
+            marker_end = q.start + len("so-called")
+            if not any(start < marker_end and q.start < end for _, start, end in hits):
+                out.append((SO_CALLED, q.start, marker_end))
+    return out
+
+
 @dataclass(frozen=True)
 class Matches:
     """The result of matching: hits, every article with its status and token count, the lexicon.
@@ -315,10 +337,20 @@ def iter_matches(
             offsets = normalised[p][1]
             assert offsets is not None
             text = texts[p]
-            for i, s, e in matcher.find(doc):
-                entry = entries[i]
-                start = offsets.to_original(doc[s].idx)
-                end = offsets.to_original(doc[e - 1].idx + len(doc[e - 1]) - 1) + 1
+            found = matcher.find(doc)
+            spans = [
+                (
+                    entries[i],
+                    offsets.to_original(doc[s].idx),
+                    offsets.to_original(doc[e - 1].idx + len(doc[e - 1]) - 1) + 1,
+                )
+                for i, s, e in found
+            ]
+            quotes = find_quotes(text)
+            spans += _distancing_hits(quotes, spans, text)
+            spans.sort(key=lambda h: (h[1], h[2]))
+            voices = assign_voices(quotes, [h[1] for h in spans], [h[2] for h in spans])
+            for (entry, start, end), (voice, speaker) in zip(spans, voices, strict=True):
                 rows.append(
                     (
                         ids[p],
@@ -330,8 +362,8 @@ def iter_matches(
                         start,
                         end,
                         text[start:end],
-                        "",
-                        "",
+                        voice,
+                        speaker,
                         entry.weight,
                         ";".join(entry.stance),
                     )

@@ -97,6 +97,24 @@ def profile_articles(matches: Matches, *, level: int | None = 1) -> pd.DataFrame
     return grouped[columns].reset_index(drop=True)
 
 
+VOICE_GROUPS = {"own": ("narrator", "scare"), "quoted": ("quoted", "partial")}
+
+
+def voice_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Re-label raw voices as the groups reports show, plus every row again as ``all``.
+
+    ``own`` = narrator + scare (the outlet's own wording, including the distance it takes);
+    ``quoted`` = quoted + partial (words the outlet attributes to someone else).
+    """
+    group_of = {v: g for g, voices in VOICE_GROUPS.items() for v in voices}
+    grouped = frame[frame["voice"].isin(group_of)].assign(voice=lambda f: f["voice"].map(group_of))
+    return pd.concat([grouped, frame.assign(voice="all")], ignore_index=True)
+
+
+def _voice_order(key: tuple[str, ...]) -> tuple[str, int]:
+    return key[0], ["own", "quoted", "all"].index(key[-1])
+
+
 def _rng(seed: int, outlet: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(outlet.encode("utf-8"))])
 
@@ -172,10 +190,9 @@ def profile_outlets(
         the corpus (count 0 where the outlet has none). ``warning`` flags small samples.
     """
     ok = _ok_articles(articles)
-    keys = (
-        article_profiles[["category", "voice"]].drop_duplicates().sort_values(["category", "voice"])
-    )
-    key_list = list(keys.itertuples(index=False, name=None))
+    article_profiles = voice_groups(article_profiles)
+    keys = article_profiles[["category", "voice"]].drop_duplicates()
+    key_list = sorted(keys.itertuples(index=False, name=None), key=_voice_order)
     rows = []
     for outlet, group in ok.groupby("outlet", sort=True):
         outlet = str(outlet)
@@ -241,15 +258,15 @@ def profile_outlets(
 
 
 def article_concept_counts(matches: Matches) -> pd.DataFrame:
-    """Per-article counts of concept variants: ``article_id, outlet, concept, variant, count``."""
+    """Per-article variant counts: ``article_id, outlet, concept, variant, voice, count``."""
     hits = matches.hits[matches.hits["concept"].astype(str) != ""]
     out = (
-        hits.groupby(["article_id", "outlet", "concept", "entry_id"], sort=False)
+        hits.groupby(["article_id", "outlet", "concept", "entry_id", "voice"], sort=False)
         .size()
         .reset_index(name="count")
         .rename(columns={"entry_id": "variant"})
     )
-    return out[["article_id", "outlet", "concept", "variant", "count"]]
+    return out[["article_id", "outlet", "concept", "variant", "voice", "count"]]
 
 
 def concept_shares(
@@ -281,19 +298,22 @@ def concept_shares(
     Returns
     -------
     pandas.DataFrame
-        ``outlet, concept, variant, count, total, share, ci_low, ci_high, n_articles`` for every
-        outlet and concept it mentions at least once (``total`` is the denominator,
-        ``n_articles`` the number of the outlet's articles that mention the concept).
+        ``outlet, concept, voice, variant, count, total, share, ci_low, ci_high, n_articles`` for
+        every outlet, concept it mentions at least once and voice group (``own``, ``quoted``,
+        ``all``, as in `voice_groups`); ``total`` is the denominator, ``n_articles`` the number of
+        the outlet's articles that mention the concept in that voice.
     """
     ok = _ok_articles(articles)
+    concept_counts = voice_groups(concept_counts)
     rows = []
     for outlet, group in ok.groupby("outlet", sort=True):
         outlet = str(outlet)
         mine = concept_counts[concept_counts["outlet"] == outlet]
         index = pd.Index(group["article_id"])
-        for concept_id in sorted(set(mine["concept"])):
+        pairs = mine[["concept", "voice"]].drop_duplicates()
+        for concept_id, voice in sorted(pairs.itertuples(index=False, name=None), key=_voice_order):
             variants = list(concepts[concept_id].variants)
-            these = mine[mine["concept"] == concept_id]
+            these = mine[(mine["concept"] == concept_id) & (mine["voice"] == voice)]
             counts = np.zeros((len(group), len(variants)))
             np.add.at(
                 counts,
@@ -318,6 +338,7 @@ def concept_shares(
                     (
                         outlet,
                         concept_id,
+                        voice,
                         variant,
                         int(counts[:, k].sum()),
                         int(total),
@@ -332,6 +353,7 @@ def concept_shares(
         columns=[
             "outlet",
             "concept",
+            "voice",
             "variant",
             "count",
             "total",

@@ -129,9 +129,12 @@ def test_match_offsets_slice_back_to_hit(parts: list[tuple[str, str]]) -> None:
     hits = match_corpus(
         pd.DataFrame({"article_id": ["a"], "outlet": ["o"], "text": [text]}), TOY
     ).hits
-    for start, end, hit in zip(hits["start_char"], hits["end_char"], hits["text"], strict=True):
+    rows = hits[["start_char", "end_char", "text", "lexicon"]].itertuples(index=False)
+    for start, end, hit, lexicon in rows:
         assert text[start:end] == hit
         assert hit == hit.strip() and hit
+        if lexicon == "voice":
+            continue  # scare quotes: checked in test_voice
         assert normalize_text(hit)[0].lower().split()[0] in {
             "kiev",
             "regime",

@@ -16,7 +16,7 @@ def articles(*rows: tuple[str, str, int]) -> pd.DataFrame:
 
 def profiles(*rows: tuple[str, str, str, int]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["article_id", "outlet", "category", "count"])
-    return frame.assign(voice="", weight=frame["count"] * 2)
+    return frame.assign(voice="narrator", weight=frame["count"] * 2)
 
 
 ARTICLES = articles(
@@ -31,7 +31,8 @@ PROFILES = profiles(
 
 
 def test_profile_pooled_rate_hand_computed() -> None:
-    out = profile_outlets(PROFILES, ARTICLES, n_boot=200).set_index(["outlet", "category"])
+    out = profile_outlets(PROFILES, ARTICLES, n_boot=200)
+    out = out[out.voice == "all"].set_index(["outlet", "category"])
     # A: 3 legitimacy hits in 1,000 tokens -> 3.0 per 1k (the mean of article rates would be 7.78)
     assert out.loc[("A", "legitimacy"), "rate_per_1k"] == pytest.approx(3.0)
     assert out.loc[("A", "naming"), "rate_per_1k"] == pytest.approx(6.0)
@@ -48,7 +49,7 @@ def test_profile_pooled_rate_hand_computed() -> None:
 def test_profile_outlet_counts_equal_sum_of_article_counts() -> None:
     out = profile_outlets(PROFILES, ARTICLES, n_boot=50)
     summed = PROFILES.groupby(["outlet", "category"])["count"].sum()
-    for row in out.itertuples():
+    for row in out[out.voice == "all"].itertuples():
         assert row.count == summed.get((row.outlet, row.category), 0)
 
 
@@ -85,7 +86,8 @@ def test_profile_interval_brackets_estimate_and_matches_resampling() -> None:
     n = 80
     arts, prof, tokens, counts = random_outlet(n)
     rng = np.random.default_rng(99)
-    row = profile_outlets(prof, arts, n_boot=4000).iloc[0]
+    out = profile_outlets(prof, arts, n_boot=4000)
+    row = out[out.voice == "all"].iloc[0]
     assert row.ci_low < row.rate_per_1k < row.ci_high
     # A plain, independent bootstrap of the pooled ratio lands on the same interval.
     draws = rng.integers(0, n, (4000, n))
@@ -104,15 +106,34 @@ def test_profile_warns_on_small_samples() -> None:
 def test_profile_concept_shares_hand_computed() -> None:
     counts = pd.DataFrame(
         [
-            ("a1", "A", "capital", "kiev", 3),
-            ("a2", "A", "capital", "kyiv", 1),
-            ("b1", "B", "capital", "kyiv", 2),
+            ("a1", "A", "capital", "kiev", "narrator", 3),
+            ("a2", "A", "capital", "kyiv", "quoted", 1),
+            ("b1", "B", "capital", "kyiv", "narrator", 2),
         ],
-        columns=["article_id", "outlet", "concept", "variant", "count"],
+        columns=["article_id", "outlet", "concept", "variant", "voice", "count"],
     )
     concepts = {"capital": Concept("capital", "toy", "Capital.", ("kiev", "kyiv"))}
-    out = concept_shares(counts, ARTICLES, concepts, n_boot=500).set_index(["outlet", "variant"])
+    shares = concept_shares(counts, ARTICLES, concepts, n_boot=500)
+    own = shares[shares.voice == "own"].set_index(["outlet", "variant"])
+    assert own.loc[("A", "kiev"), "share"] == 1 and own.loc[("A", "kiev"), "total"] == 3
+    out = shares[shares.voice == "all"].set_index(["outlet", "variant"])
     assert out.loc[("A", "kiev"), ["count", "total", "n_articles"]].tolist() == [3, 4, 2]
     assert out.loc[("A", "kiev"), "share"] == pytest.approx(0.75)
     assert out.loc[("B", "kiev"), "share"] == 0 and out.loc[("B", "kyiv"), "share"] == 1
     assert 0 <= out.loc[("A", "kiev"), "ci_low"] <= 0.75 <= out.loc[("A", "kiev"), "ci_high"] <= 1
+
+
+def test_profile_voice_groups_own_quoted_all() -> None:
+    prof = pd.DataFrame(
+        [
+            ("a1", "A", "c", "narrator", 2),
+            ("a1", "A", "c", "scare", 1),
+            ("a2", "A", "c", "quoted", 4),
+            ("a3", "A", "c", "partial", 1),
+        ],
+        columns=["article_id", "outlet", "category", "voice", "count"],
+    ).assign(weight=1)
+    out = profile_outlets(prof, ARTICLES[ARTICLES.outlet == "A"], n_boot=50)
+    assert out["voice"].tolist() == ["own", "quoted", "all"]
+    assert out["count"].tolist() == [3, 5, 8]
+    assert out["rate_per_1k"].tolist() == pytest.approx([3.0, 5.0, 8.0])

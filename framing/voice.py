@@ -1,0 +1,472 @@
+"""Whose words: quotations, partial quotes, scare quotes and speakers, as character spans of a text.
+
+Pure functions of the text (no spaCy): `find_quotes` finds quoted passages and classifies them;
+`assign_voices` gives each hit its voice and speaker.
+
+Voices (DESIGN.md section 4):
+
+- ``narrator``: the outlet's own words;
+- ``quoted``: inside a direct quotation (a quoted clause or sentence, possibly over paragraphs);
+- ``partial``: a short quoted fragment inside the outlet's sentence, attributed to someone
+  ("Moscow called the aid an "act of provocation"");
+- ``scare``: a short quoted term with no speaker, by which the outlet distances itself, and the
+  words after "so-called".
+
+Quote marks: curly and straight double quotes, guillemets, curly and straight single quotes.
+Apostrophes ("Russia's", "didn't", "the '90s", "soldiers' families") are told apart from single
+quotes by their neighbours. News convention for long quotes: a paragraph that opens a quote without
+closing it continues in the next paragraph when that one opens with a quote mark. A quote that is
+never closed ends with its paragraph, and at most a few sentences after its opening mark, so an
+unbalanced mark never swallows the rest of an article.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from framing.lexicon import Entry
+
+__all__ = ["SCARE_QUOTE", "SO_CALLED", "VOICES", "QuoteSpan", "assign_voices", "find_quotes"]
+
+VOICES = ("narrator", "quoted", "partial", "scare")
+
+# Pseudo-entries for distancing marks found by this module rather than by a lexicon.
+_DISTANCING_SOURCES = (
+    "Wikipedia, Manual of Style: Words to watch (expressions of doubt: scare quotes, so-called)",
+    "Reuters Handbook of Journalism: do not use so-called or quote marks to distance",
+)
+SCARE_QUOTE = Entry(
+    id="scare-quote",
+    lexicon="voice",
+    category="scare-quotes",
+    patterns=("“…”",),
+    explain="Quote marks around words nobody is quoted as saying tell readers not to trust them.",
+    neutral=("the word without quote marks, or say who uses it",),
+    sources=_DISTANCING_SOURCES,
+)
+SO_CALLED = Entry(
+    id="so-called",
+    lexicon="voice",
+    category="scare-quotes",
+    patterns=("so-called",),
+    explain='"So-called" casts doubt on a name without saying why; it works like scare quotes.',
+    neutral=("the name alone, or say who disputes it",),
+    sources=_DISTANCING_SOURCES,
+)
+
+_DOUBLE_OPEN = "“„‟«"
+_DOUBLE_CLOSE = "”»"
+_SINGLE_OPEN = "‘‹"
+_SINGLE_CLOSE = "’›"
+_MARKS = re.compile(r"[\"'“”„‟«»‘’‹›]")
+_PARAGRAPH = re.compile(r"\n\s*")
+_SENTENCE_END = re.compile(
+    r"[.!?][\"'”’»]*(?=\s+[\"'“‘«(]?[A-Z0-9])"  # a full stop before a capital
+    r"|[.!?][\"'”’»]*\s*$"  # or at the end
+)
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_MAX_UNCLOSED = 600  # characters an unclosed quote may run inside its paragraph
+_FULL_QUOTE_WORDS = 7  # a quote this long (in words) is a direct quote, not a fragment
+
+_SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|wrote|writes|asked|asks|insisted|insists|claimed|claims|"
+    "stated|states|declared|declares|warned|warns|explained|explains|noted|notes|continued|"
+    "replied|replies|responded|tweeted|posted|argued|argues|announced|announces|stressed|"
+    "stresses|emphasised|emphasized|recalled|remarked|observed|concluded|admitted|admits|"
+    "conceded|complained|vowed|pledged|urged|suggested|predicted|boasted|countered|"
+    "protested|lamented|acknowledged|confirmed|denied|repeated|reiterated|went on|shouted|"
+    "answered|answers|retorted|commented|comments|read|reads|wrote back|cautioned|joked"
+)
+# Verbs that attribute a fragment: "called the move an "unfriendly step"".
+_FRAGMENT_VERBS = (
+    _SPEECH_VERBS
+    + "|called|calls|call|calling|described|describes|describing|termed|terms|dubbed|dubs|"
+    "labelled|labeled|labels|branded|brands|considers|considered|consider|accused|accuses|"
+    "warned|denounced|denounces|condemned|condemns|characterised|characterized|deemed|deems|"
+    "referred|refers|views|viewed|sees|saw|slammed|blasted|hailed|praised|promised|vowed|"
+    "spoke|speaks|insisting|saying|telling|writing|according"
+)
+_TITLE_WORDS = (
+    "ministry|spokesman|spokeswoman|spokesperson|spokespeople|governor|official|officials|agency|"
+    "army|military|government|kremlin|president|minister|statement|report|source|sources|council|"
+    "command|commander|mayor|police|prosecutor|prosecutors|commissioner|embassy|office|"
+    "department|administration|white house|pentagon|service|services|authorities|headquarters|"
+    "delegation|negotiator|diplomat|diplomats|analyst|analysts|expert|experts|residents|"
+    "resident|witness|witnesses|woman|man|soldier|soldiers|officer|general|aide|adviser|advisor|"
+    "leader|envoy|ambassador|chief|head|secretary|staff|operator|doctor|teacher|mother|father|"
+    "volunteer|volunteers|shopkeeper|pensioner|farmer|nurse|student|driver|worker|workers|"
+    "journalist|reporter|correspondent|lawmaker|lawmakers|senator|mp|spokesmen|ministry's|"
+    "activist|activists|lawyer|survivor|survivors|neighbour|neighbor|engineer|priest|medic"
+)
+_NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’'-]*|(?:al|bin|de|van|von|der|of|the|and|for)(?=\s+[A-Z]))"
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*"
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal|[Hh]is|[Hh]er|[Tt]heir)"
+_NOUN_PHRASE = rf"\b{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_TITLE_WORDS})\b"
+_PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)"
+# "Kremlin spokesman Pavel Orlov", "Opposition leader Mira Kovac", "spokesman Pavel Orlov"
+_TITLED_NAME = rf"(?:{_NAME}\s+)?(?:(?:{_TITLE_WORDS})\s+){{1,3}}{_NAME}"
+_SUBJECT = (
+    rf"(?:{_TITLED_NAME}|{_NAME}|{_NOUN_PHRASE}|{_PRONOUN}|[Oo]fficials|[Ss]ources|[Rr]esidents)"
+)
+_AFTER_CLOSE = re.compile(
+    rf"^\s*[,.!?—–-]*\s*(?:(?:{_SPEECH_VERBS})\s+"
+    rf"(?P<s1>{_SUBJECT}(?:,?\s+(?:[\w-]+\s+){{0,3}}{_NAME})?|(?:[a-z][\w-]*\s+){{0,4}}{_NAME})"
+    rf"|(?P<s2>{_SUBJECT})(?:\s+\w+ly)?\s+(?:{_SPEECH_VERBS}))\b"
+)
+_BEFORE_OPEN = re.compile(
+    rf"(?P<s>{_SUBJECT})(?:,\s+[^,.;:\"“”]{{3,90}},)?(?:\s+\w+ly)?\s+(?:{_SPEECH_VERBS})(?:\s+[\w’'-]+){{0,5}}?\s*[:,]?\s*$"
+)
+_ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<s>{_SUBJECT})")
+_FRAGMENT_SUBJECT = re.compile(
+    rf"(?P<s>{_SUBJECT})(?:,\s+(?P<a>[^,.;:\"“”]{{3,90}}),)?"  # Orlov, the spokesman,
+    r"(?:\s+(?:has|have|had|also|again|repeatedly|publicly|openly|\w+ly))*"
+    rf"\s+(?:{_FRAGMENT_VERBS})\b"
+)
+_VERB_AFTER = re.compile(rf"\b(?:{_FRAGMENT_VERBS})\s+(?:by\s+)?(?P<s>{_SUBJECT})")
+_FUNCTION_WORDS = (
+    "(?:the|a|an|of|in|on|and|or|was|were|is|are|that|which|who|to|by|for|with|has|had|have|will)"
+)
+_SO_CALLED = re.compile(
+    r"\b[Ss]o[- ]called\s+(?P<term>(?:[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)"
+    rf"|(?:(?!{_FUNCTION_WORDS}\b)[a-z][\w-]*(?:\s+(?!{_FUNCTION_WORDS}\b)[a-z][\w-]*)?))"
+)
+_NOT_NAMES = {
+    "The", "A", "An", "But", "And", "In", "On", "At", "It", "This", "That", "These", "Those",
+    "As", "If", "When", "While", "After", "Before", "Since", "Yet", "So", "Or", "Then", "Still",
+    "Later", "Earlier", "Meanwhile", "However", "Also", "There", "Here", "Now", "Today",
+    "Yesterday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quoted passage: [start, end) covers the marks too; `part` > 0 continues an earlier span."""
+
+    start: int
+    end: int
+    kind: str  # "quoted", "partial" or "scare"
+    speaker: str = ""
+    group: int = 0  # spans of one multi-paragraph quote share a group
+    closed: bool = True
+
+
+@dataclass
+class _Open:
+    start: int
+    double: bool
+    group: int
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _classify_mark(text: str, i: int) -> tuple[str, bool]:
+    """Returns (role, double): role is "open", "close", "either", or "" for an apostrophe/stray."""
+    ch = text[i]
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if ch in _DOUBLE_OPEN:
+        return (
+            "either"
+            if not (after.isspace() or after in ",.;:!?") and not before.isspace()
+            else "open"
+        ), True
+    if ch in _DOUBLE_CLOSE:
+        return ("either" if before.isspace() and not after.isspace() else "close"), True
+    if ch in _SINGLE_OPEN:
+        return "open", False
+    double = ch == '"'
+    if not double:
+        if _is_word(before) and _is_word(after):
+            return "", False  # didn't, Russia's, o'clock, rock'n'roll
+        if re.match(r"['’]\d\d(?:s\b|\b)", text[i : i + 5]) and not _is_word(before):
+            return "", False  # the '90s
+        if text[i : i + 3] in ("'n'", "’n’") or text[i - 2 : i + 1] in ("'n'", "’n’"):
+            return "", False  # rock 'n' roll
+    opens_after = before.isspace() or before in "([{—–-/:\"“‘'«" or i == 0
+    can_open = opens_after and not after.isspace()
+    can_close = not before.isspace() and (
+        after.isspace() or after in ".,;:!?)]}—–-\"”’'»" or i + 1 == len(text)
+    )
+    can_open = can_open and ch not in _SINGLE_CLOSE  # ’ closes or is an apostrophe, never opens
+    if can_open and can_close:
+        return "either", double
+    if can_open:
+        return "open", double
+    if can_close:
+        return ("close" if double or ch in _SINGLE_CLOSE or ch == "'" else ""), double
+    return "", double
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _PARAGRAPH.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if e > s]
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    best = floor
+    for m in _SENTENCE_END.finditer(text, floor, pos):
+        best = m.end()
+    return best
+
+
+def _sentence_end(text: str, pos: int, ceiling: int) -> int:
+    m = _SENTENCE_END.search(text, pos, ceiling)
+    return m.end() if m else ceiling
+
+
+def _clean_speaker(raw: str) -> str:
+    words = raw.strip(" ,.:;").split()
+    while words and words[0] in _NOT_NAMES:
+        words = words[1:]
+    if words and words[0].lower() in ("the", "a", "an"):
+        words[0] = words[0].lower()
+    return " ".join(words)
+
+
+def _is_pronoun(speaker: str) -> bool:
+    return speaker.lower() in ("he", "she", "they", "we", "i")
+
+
+def _raw_spans(text: str) -> list[tuple[int, int, bool, int, bool]]:
+    """Top-level quote spans as (start, end, double, group, closed), paragraphs handled."""
+    paragraphs = _paragraph_bounds(text)
+    spans: list[tuple[int, int, bool, int, bool]] = []
+    carry: _Open | None = None  # a double quote left open at the end of the previous paragraph
+    groups = 0
+    for p_start, p_end in paragraphs:
+        stack: list[_Open] = []
+        first = p_start
+        if carry is not None:
+            m = _MARKS.match(text, first)
+            if m and (text[first] in _DOUBLE_OPEN + '"«') == carry.double:
+                stack.append(_Open(first, carry.double, carry.group))
+                first += 1
+            carry = None
+        for m in _MARKS.finditer(text, first, p_end):
+            i = m.start()
+            role, double = _classify_mark(text, i)
+            if not role:
+                continue
+            same = next(
+                (k for k in range(len(stack) - 1, -1, -1) if stack[k].double == double), None
+            )
+            if role == "close" or (role == "either" and same is not None):
+                if same is None:
+                    continue  # a stray closing mark
+                opened = stack[same]
+                del stack[same:]
+                if not stack:
+                    spans.append((opened.start, i + 1, double, opened.group, True))
+            elif role in ("open", "either"):
+                if not stack:
+                    groups += 1
+                stack.append(_Open(i, double, groups if not stack else stack[0].group))
+        if stack:
+            outer = stack[0]
+            nxt = next(((s, e) for s, e in paragraphs if s >= p_end), None)
+            continues = outer.double and nxt is not None and text[nxt[0]] in _DOUBLE_OPEN + '"«'
+            end = (
+                p_end
+                if continues
+                else min(p_end, _sentence_end(text, outer.start + _MAX_UNCLOSED, p_end))
+            )
+            while end > outer.start + 1 and text[end - 1].isspace():
+                end -= 1
+            spans.append((outer.start, end, outer.double, outer.group, continues))
+            if continues:
+                carry = outer
+    return spans
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """Find and classify the top-level quoted passages and "so-called" terms of a text.
+
+    Parameters
+    ----------
+    text
+        An article, as read (offsets refer to it).
+
+    Returns
+    -------
+    list of QuoteSpan
+        Sorted by start; a multi-paragraph quote is one span per paragraph sharing a ``group``.
+    """
+    spans = _raw_spans(text)
+    paragraphs = _paragraph_bounds(text)
+    para_starts = [s for s, _ in paragraphs]
+    out: list[QuoteSpan] = []
+    by_group: dict[int, list[int]] = {}
+    named: list[tuple[int, str]] = []  # speakers found so far, for "he said"
+    for start, end, _double, group, closed in spans:
+        p = bisect.bisect_right(para_starts, start) - 1
+        p_start, p_end = paragraphs[p]
+        inner = text[start + 1 : end - 1 if closed and end - start >= 2 else end]
+        n_words = len(_WORD.findall(inner))
+        multi = len([s for s in spans if s[3] == group]) > 1
+        s_start = _sentence_start(text, start, p_start)
+        lead = text[s_start:start]
+        after = text[end : min(p_end, end + 120)]
+        embedded = bool(lead.strip()) and not re.search(r"[:,]\s*$", lead)
+        attributed_after = bool(_AFTER_CLOSE.match(after))
+        kind = ""
+        if multi or n_words >= _FULL_QUOTE_WORDS + (5 if embedded else 0):
+            kind = "quoted"  # long, or a quote over paragraphs
+        elif not embedded and (n_words >= 2 or attributed_after):
+            kind = "quoted"  # opens its sentence, or follows "X said:" / "X said,"
+        elif n_words >= 3 and attributed_after:
+            kind = "quoted"  # an embedded clause with its attribution: … "we will win," X said
+        speaker = ""
+        if kind == "quoted":
+            speaker = _direct_speaker(text, start, end, s_start, p_start, p_end, lead, after)
+        else:
+            sentence = text[s_start : _sentence_end(text, end, p_end)]
+            rel = start - s_start
+            speaker = _fragment_speaker(sentence, rel, rel + (end - start))
+            kind = "partial" if speaker else "scare"
+        if not speaker and kind == "quoted" and out and out[-1].kind == "quoted":
+            # "…," said X. "Another sentence." -> X again, when nothing else comes between.
+            gap = text[out[-1].end : start]
+            if len(gap) < 250 and len(_SENTENCE_END.findall(gap.strip() + " ")) <= 1:
+                speaker = out[-1].speaker
+        if _is_pronoun(speaker) or _PERSON_TITLE.match(speaker):
+            speaker = _last_person_before(text, start, named) or speaker
+        if speaker and not _is_pronoun(speaker):
+            named.append((start, speaker))
+        by_group.setdefault(group, []).append(len(out))
+        out.append(QuoteSpan(start, end, kind, speaker, group, closed))
+    # Every paragraph of a multi-paragraph quote takes the speaker found for any of them.
+    for members in by_group.values():
+        if len(members) > 1:
+            shared = next((out[i].speaker for i in members if out[i].speaker), "")
+            for i in members:
+                out[i] = QuoteSpan(
+                    out[i].start, out[i].end, "quoted", shared, out[i].group, out[i].closed
+                )
+    for m in _SO_CALLED.finditer(text):
+        if not any(q.start <= m.start() < q.end for q in out):
+            out.append(QuoteSpan(m.start(), m.end(), "scare", "", 0, True))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+_FULL_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+))+")
+
+
+_PERSON_TITLE = re.compile(
+    r"^the (?:minister|spokesman|spokeswoman|spokesperson|governor|president|general|commander|"
+    r"mayor|envoy|ambassador|chancellor|prime minister|senator|colonel|official)$"
+)
+
+
+def _subject(sentence: str) -> str:
+    """The capitalised name that opens a sentence and acts in it ("Kovac spoke …"), or ""."""
+    m = re.match(
+        rf"\s*[\"“«‘']?(?P<s>{_TITLED_NAME}|{_NAME}|{_PRONOUN})(?:,\s+(?P<a>[^,.;:\"“”]{{3,90}}),)?\s+[a-z]",
+        sentence,
+    )
+    if not m:
+        return ""
+    appositive = m.group("a") or ""
+    if re.fullmatch(_NAME, appositive.strip()):
+        return _clean_speaker(appositive)  # "The UN envoy, Sofia Lind, said …"
+    return _clean_speaker(m.group("s"))
+
+
+def _sentences_before(text: str, pos: int, window: int = 1500) -> list[tuple[int, str]]:
+    """The sentences that end before `pos` (within `window` characters), last one last."""
+    floor = max(0, pos - window)
+    starts = [floor] + [m.end() for m in _SENTENCE_END.finditer(text, floor, pos)]
+    starts += [m.end() for m in _PARAGRAPH.finditer(text, floor, pos)]
+    starts = sorted(set(starts))
+    return [
+        (a, text[a:b]) for a, b in zip(starts, [*starts[1:], pos], strict=True) if text[a:b].strip()
+    ]
+
+
+def _last_person_before(text: str, pos: int, named: list[tuple[int, str]]) -> str:
+    """Who "he", "she" or "the minister" most likely is: the latest named subject or speaker."""
+    best_pos, best = -1, ""
+    for start, sentence in _sentences_before(text, pos):
+        subject = _subject(sentence)
+        if subject and not _is_pronoun(subject):
+            best_pos, best = start, subject
+    for at, name in named:
+        if at < pos and at >= best_pos:
+            best_pos, best = at, name
+    return best
+
+
+def _direct_speaker(
+    text: str, start: int, end: int, s_start: int, p_start: int, p_end: int, lead: str, after: str
+) -> str:
+    m = _AFTER_CLOSE.match(after)
+    if m:
+        return _clean_speaker(m.group("s1") or m.group("s2"))
+    m = _BEFORE_OPEN.search(lead)
+    if m:
+        return _clean_speaker(m.group("s"))
+    m = _ACCORDING.search(lead)
+    if m:
+        return _clean_speaker(m.group("s"))
+    if lead.strip():
+        return ""
+    # A quote that stands alone: its speaker is the one the sentence before is about
+    # ("Varga spoke after the vote. “…”").
+    previous = _sentences_before(text, s_start, 400)
+    return _subject(previous[-1][1]) if previous else ""
+
+
+def _fragment_speaker(sentence: str, start: int, end: int) -> str:
+    """The subject of an attributing verb in the fragment's sentence, outside the quote itself."""
+    outside = sentence[:start] + " " * (end - start) + sentence[end:]
+    m = _ACCORDING.search(outside)
+    if m:
+        return _clean_speaker(m.group("s"))
+    best = ""
+    for m in _FRAGMENT_SUBJECT.finditer(outside[:start]):
+        appositive = (m.group("a") or "").strip()
+        best = appositive if re.fullmatch(_NAME, appositive) else m.group("s")
+    if best and _clean_speaker(best):
+        return _clean_speaker(best)
+    m = _AFTER_CLOSE.match(outside[end:]) or _VERB_AFTER.search(outside[end:])
+    if m:
+        groups = m.groupdict()
+        return _clean_speaker(groups.get("s") or groups.get("s1") or groups.get("s2") or "")
+    return ""
+
+
+def assign_voices(
+    quotes: Sequence[QuoteSpan], starts: Sequence[int], ends: Sequence[int]
+) -> list[tuple[str, str]]:
+    """Voice and speaker of each hit [start, end): the quote span containing its start, if any.
+
+    Parameters
+    ----------
+    quotes
+        Output of `find_quotes` for the same text.
+    starts, ends
+        Character offsets of the hits.
+
+    Returns
+    -------
+    list of (voice, speaker)
+        ``("narrator", "")`` for hits outside every quote.
+    """
+    bounds = [q.start for q in quotes]
+    out = []
+    for start, _end in zip(starts, ends, strict=True):
+        k = bisect.bisect_right(bounds, start) - 1
+        if k >= 0 and quotes[k].start <= start < quotes[k].end:
+            out.append((quotes[k].kind, quotes[k].speaker))
+        else:
+            out.append(("narrator", ""))
+    return out
