@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ MATCH_MODES = ("lower", "lemma", "exact")
 TokenPattern = tuple[Mapping[str, Any], ...]
 Pattern = str | TokenPattern
 
+# libyaml's safe loader when PyYAML was built with it (10x faster), else the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CATEGORY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
 _TOP_KEYS = {
@@ -231,8 +234,8 @@ def _parse_file(path: Path, problems: list[Problem]) -> _Parsed | None:
         problems.append(Problem(file, None, "", f"cannot read: {exc}"))
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_SafeLoader)
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -331,7 +334,7 @@ def _patterns(
         if isinstance(item, str) and item.strip():
             out.append(item.strip())
         elif isinstance(item, list) and item and all(isinstance(t, dict) for t in item):
-            errors = validate_token_pattern(item)
+            errors = validate_token_pattern(item) + _token_pattern_hints(item)
             for err in errors:
                 check.add((*path, i), f"invalid token pattern: {err}")
             if not errors:
@@ -339,6 +342,36 @@ def _patterns(
         else:
             check.add((*path, i), f"expected a phrase or a list of token dicts, got {_show(item)}")
     return tuple(out)
+
+
+def _token_pattern_hints(pattern: list[dict[str, Any]]) -> list[str]:
+    """Mistakes spaCy's schema lets through: YAML booleans, values no single token can have."""
+    hints = []
+    for j, token in enumerate(pattern):
+        for attr, value in token.items():
+            values = value.get("IN", []) if isinstance(value, dict) else [value]
+            for v in values if isinstance(values, list) else []:
+                if isinstance(v, bool) and attr in _TEXT_ATTRS:
+                    hints.append(
+                        f"token {j} {attr}: {v} is a YAML boolean; quote words such as "
+                        "'on', 'off', 'yes' and 'no'"
+                    )
+                elif attr in _TEXT_ATTRS and isinstance(v, str) and len(_tokenizer()(v)) > 1:
+                    hints.append(
+                        f"token {j} {attr}: '{v}' is split into several tokens and never "
+                        "matches one; use a phrase pattern or one dict per token"
+                    )
+    return hints
+
+
+_TEXT_ATTRS = ("LOWER", "ORTH", "TEXT", "LEMMA", "NORM")
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    import spacy
+
+    return spacy.blank("en").tokenizer
 
 
 def _check_entry(

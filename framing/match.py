@@ -155,6 +155,40 @@ def _expand_token_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str
     return out
 
 
+def _token_pattern_as_phrases(
+    pattern: Sequence[Mapping[str, Any]], limit: int
+) -> list[tuple[str, ...]] | None:
+    """The lower-case phrases a simple token pattern matches, or None if it is not simple.
+
+    Simple: every token constrains only LOWER (a string or an IN list), or ORTH of a non-letter,
+    and its OP is absent or "?". Such a pattern is a finite set of phrases.
+    """
+    options: list[list[str | None]] = []
+    for token in pattern:
+        keys = set(token) - {"OP"}
+        op = token.get("OP")
+        if op not in (None, "?") or len(keys) != 1:
+            return None
+        (attr,) = keys
+        value = token[attr]
+        if isinstance(value, dict):
+            if set(value) != {"IN"}:
+                return None
+            values = [str(v) for v in value["IN"]]
+        else:
+            values = [str(value)]
+        if attr == "ORTH" and any(v.lower() != v.upper() for v in values):
+            return None  # case-sensitive letters: keep the Matcher
+        if attr not in ("LOWER", "ORTH"):
+            return None
+        words: list[str | None] = [v.lower() for v in values]
+        options.append([*words, None] if op == "?" else words)
+    if int(np.prod([len(o) for o in options])) > limit:
+        return None
+    phrases = {tuple(w for w in combo if w is not None) for combo in itertools.product(*options)}
+    return sorted(p for p in phrases if p)
+
+
 class LexiconMatcher:
     """A lexicon compiled to spaCy PhraseMatchers and a Matcher for one pipeline's vocabulary.
 
@@ -186,7 +220,9 @@ class LexiconMatcher:
         for i, entry in enumerate(self.entries):
             self._add(self._hit, f"h{i}", entry.patterns, entry.match)
             if entry.exclude:
-                self._add(self._exclude, f"x{i}", entry.exclude, entry.match)
+                # Exclusions ignore case even for exact entries: "Chicken Kiev" and "chicken Kiev".
+                mode = "lower" if entry.match == "exact" else entry.match
+                self._add(self._exclude, f"x{i}", entry.exclude, mode)
         self._key_to_index: dict[int, int] = {
             vocab.strings[f"{kind}{i}"]: i
             for i in range(len(self.entries))
@@ -203,7 +239,8 @@ class LexiconMatcher:
         doc = self.nlp.make_doc(normalize_text(phrase)[0])
         if mode != "lemma":
             return [doc]
-        options = [sorted(lemma_forms(t.text)) if not t.is_punct else [t.lower_] for t in doc]
+        # Only words inflect: "'s", "n't" and punctuation stay as written.
+        options = [sorted(lemma_forms(t.text)) if t.is_alpha else [t.lower_] for t in doc]
         n = int(np.prod([len(o) for o in options]))
         if n > self.max_variants:  # keep the build bounded: inflect only the last word
             options = [[t.lower_] for t in doc[:-1]] + [options[-1]]
@@ -212,6 +249,8 @@ class LexiconMatcher:
     def _add(
         self, matchers: tuple[Any, Any, Any], key: str, patterns: Iterable[Pattern], mode: str
     ) -> None:
+        from spacy.tokens import Doc
+
         lower, exact, tokens = matchers
         for pattern in patterns:
             if isinstance(pattern, str):
@@ -219,6 +258,11 @@ class LexiconMatcher:
                 target.add(key, self._phrase_docs(pattern, mode))
             else:
                 expanded = _expand_token_pattern(pattern)
+                phrases = _token_pattern_as_phrases(expanded, self.max_variants)
+                if phrases is not None:
+                    # Same hits through the PhraseMatcher, which is many times faster.
+                    lower.add(key, [Doc(self.nlp.vocab, words=list(p)) for p in phrases])
+                    continue
                 keys = {k for t in expanded for k in t}
                 self._needs_pipeline |= not keys <= _LEXICAL_KEYS
                 tokens.add(key, [expanded])

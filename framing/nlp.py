@@ -72,21 +72,14 @@ def _forms_by_lemma() -> dict[str, frozenset[str]]:
     return {lemma: frozenset(fs | {lemma}) for lemma, fs in forms.items()}
 
 
-@functools.lru_cache(maxsize=1)
-def _lemma_of() -> dict[str, str]:
-    path = resources.files("spacy_lookups_data") / "data" / "en_lemma_lookup.json.gz"
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        table: dict[str, str] = json.load(fh)
-    return {form.lower(): lemma.lower() for form, lemma in table.items()}
-
-
 def lemma_forms(word: str) -> frozenset[str]:
-    """Every lower-case surface form that the lookup lemmatizer maps to the same lemma as `word`.
+    """`word` and every lower-case form that the lookup lemmatizer maps to it as its lemma.
 
-    Matching on these forms in lower case gives the hits of lemma matching without lemmatising
-    each token at run time (1.6–4x faster; see research/perf-anchors.md). Like the lookup table,
-    it over-generalises a few words ("willing" -> "will").
+    Lexicons give lemma patterns in their base form ("liberate" -> liberates, liberated,
+    liberating). Matching these forms in lower case gives the hits of lemma matching without
+    lemmatising each token at run time (1.6–4x faster; see research/perf-anchors.md). An
+    inflected pattern word ("took") matches only itself, so no sibling forms sneak in. Like the
+    lookup table, it over-generalises a few words ("lie" -> "lay").
     """
     low = word.lower()
-    lemma = _lemma_of().get(low, low)
-    return _forms_by_lemma().get(lemma, frozenset()) | {low, lemma}
+    return _forms_by_lemma().get(low, frozenset()) | {low}
