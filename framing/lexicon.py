@@ -356,7 +356,12 @@ def _token_pattern_hints(pattern: list[dict[str, Any]]) -> list[str]:
                         f"token {j} {attr}: {v} is a YAML boolean; quote words such as "
                         "'on', 'off', 'yes' and 'no'"
                     )
-                elif attr in _TEXT_ATTRS and isinstance(v, str) and len(_tokenizer()(v)) > 1:
+                elif (
+                    attr in _TEXT_ATTRS
+                    and isinstance(v, str)
+                    # "u.s." is one token when written "U.S.": try the usual casings
+                    and all(len(_tokenizer()(form)) > 1 for form in {v, v.upper(), v.title()})
+                ):
                     hints.append(
                         f"token {j} {attr}: '{v}' is split into several tokens and never "
                         "matches one; use a phrase pattern or one dict per token"

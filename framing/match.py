@@ -139,10 +139,33 @@ def normalize_text(text: str) -> tuple[str, OffsetMap]:
     return "".join(pieces), OffsetMap(tuple(starts), tuple(shifts))
 
 
-def _expand_token_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Replace LEMMA constraints by LOWER-in-forms, so no lemmatiser runs at match time."""
-    out = []
+MAX_TOKEN_PATTERN_PHRASES = 3_000  # a token pattern with more variants stays on the Matcher
+MAX_REPEAT = 2  # "*" and "+" repeat a token at most this many times (see lexicons/README.md)
+
+
+def _bounded_repeats(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rewrite "*" as up to MAX_REPEAT optional copies and "+" as one copy plus optional ones.
+
+    News phrases never need more, and bounded patterns are finite sets of phrases that the
+    PhraseMatcher finds many times faster than the Matcher.
+    """
+    out: list[dict[str, Any]] = []
     for token in pattern:
+        op = token.get("OP")
+        if op not in ("*", "+"):
+            out.append(dict(token))
+            continue
+        base = {k: v for k, v in token.items() if k != "OP"}
+        required = 1 if op == "+" else 0
+        out += [dict(base) for _ in range(required)]
+        out += [{**base, "OP": "?"} for _ in range(MAX_REPEAT - required)]
+    return out
+
+
+def _expand_token_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Bound repeats and replace LEMMA by LOWER-in-forms, so no lemmatiser runs at match time."""
+    out = []
+    for token in _bounded_repeats(pattern):
         spec = dict(token)
         if "LEMMA" in spec:
             value = spec.pop("LEMMA")
@@ -153,6 +176,55 @@ def _expand_token_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str
                 spec["LEMMA"] = value  # NOT_IN, REGEX, …: keep; the lemmatiser will run
         out.append(spec)
     return out
+
+
+STAR_REACH = 8  # tokens that a "*" or "+" token of an anchored pattern may span
+
+
+class _AnchorGroup:
+    """Token patterns sharing one anchor-word set: hit and exclusion Matchers, and their reach."""
+
+    def __init__(self, vocab: Any) -> None:
+        from spacy.matcher import Matcher
+
+        self.hit = Matcher(vocab)
+        self.exclude = Matcher(vocab)
+        self.reach = 1
+
+
+def _pattern_reach(pattern: Sequence[Mapping[str, Any]]) -> int:
+    """How many tokens a match can span; "*" and "+" count as STAR_REACH (a documented limit)."""
+    return sum(STAR_REACH if t.get("OP") in ("*", "+") else 1 for t in pattern)
+
+
+def _anchor_words(pattern: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The rarest required word(s) of a token pattern, or [] if every token may be absent.
+
+    A token pattern only matches near one of these words, so its Matcher runs on windows around
+    them (as wide as the pattern can reach) instead of on every token of every article.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def cost(words: list[str]) -> tuple[int, int]:
+        # A stop word or punctuation mark would put a window around most of every article.
+        common = sum(w in STOP_WORDS or not any(c.isalpha() for c in w) for w in words)
+        return common, len(words)
+
+    best: list[str] = []
+    for token in pattern:
+        if token.get("OP") not in (None, "+"):
+            continue
+        for attr in ("LOWER", "ORTH"):
+            value = token.get(attr)
+            if isinstance(value, str):
+                words = [value.lower()]
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                words = sorted({str(v).lower() for v in value["IN"]})
+            else:
+                continue
+            if not best or cost(words) < cost(best):
+                best = words
+    return best
 
 
 def _token_pattern_as_phrases(
@@ -206,6 +278,8 @@ class LexiconMatcher:
         self.entries: tuple[Entry, ...] = lexicon.entries
         self.max_variants = max_variants
         vocab = nlp.vocab
+        # Per set (hits, exclusions): PhraseMatcher on LOWER, PhraseMatcher on ORTH, and a Matcher
+        # for token patterns that have no anchor word.
         self._hit: tuple[Any, ...] = (
             PhraseMatcher(vocab, attr="LOWER"),
             PhraseMatcher(vocab, attr="ORTH"),
@@ -216,6 +290,10 @@ class LexiconMatcher:
             PhraseMatcher(vocab, attr="ORTH"),
             Matcher(vocab),
         )
+        # Token patterns with an anchor word: one group per anchor set, each with a Matcher for
+        # hits and one for exclusions, run only on short windows around its anchor words.
+        self._anchors = PhraseMatcher(vocab, attr="LOWER")
+        self._groups: dict[int, _AnchorGroup] = {}
         self._needs_pipeline = False
         for i, entry in enumerate(self.entries):
             self._add(self._hit, f"h{i}", entry.patterns, entry.match)
@@ -229,9 +307,6 @@ class LexiconMatcher:
             for kind in ("h", "x")
             if f"{kind}{i}" in vocab.strings
         }
-        # Only matchers with patterns run (an empty spaCy Matcher warns on every call).
-        self._hit = tuple(m for m in self._hit if len(m))
-        self._exclude = tuple(m for m in self._exclude if len(m))
 
     def _phrase_docs(self, phrase: str, mode: str) -> list[Doc]:
         from spacy.tokens import Doc
@@ -251,34 +326,77 @@ class LexiconMatcher:
     ) -> None:
         from spacy.tokens import Doc
 
-        lower, exact, tokens = matchers
+        lower, exact, unanchored = matchers
         for pattern in patterns:
             if isinstance(pattern, str):
                 target = exact if mode == "exact" else lower
                 target.add(key, self._phrase_docs(pattern, mode))
             else:
                 expanded = _expand_token_pattern(pattern)
-                phrases = _token_pattern_as_phrases(expanded, self.max_variants)
+                phrases = _token_pattern_as_phrases(expanded, MAX_TOKEN_PATTERN_PHRASES)
                 if phrases is not None:
                     # Same hits through the PhraseMatcher, which is many times faster.
                     lower.add(key, [Doc(self.nlp.vocab, words=list(p)) for p in phrases])
                     continue
                 keys = {k for t in expanded for k in t}
                 self._needs_pipeline |= not keys <= _LEXICAL_KEYS
-                tokens.add(key, [expanded])
+                anchor = _anchor_words(expanded)
+                if not anchor:
+                    unanchored.add(key, [expanded])
+                    continue
+                name = "anchor:" + "|".join(anchor)
+                group_id = self.nlp.vocab.strings.add(name)
+                if group_id not in self._groups:
+                    self._groups[group_id] = _AnchorGroup(self.nlp.vocab)
+                    self._anchors.add(name, [Doc(self.nlp.vocab, words=[w]) for w in anchor])
+                group = self._groups[group_id]
+                target = group.exclude if matchers is self._exclude else group.hit
+                target.add(key, [expanded])
+                group.reach = max(group.reach, _pattern_reach(expanded))
 
     @property
     def needs_pipeline(self) -> bool:
         """Whether a pattern needs components beyond the tokenizer (POS, DEP, ENT_TYPE, …)."""
         return self._needs_pipeline
 
+    def _anchored(self, doc: Doc) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """Hits and exclusions of anchored token patterns, each group run near its anchors only."""
+        hits: list[tuple[int, int, int]] = []
+        excluded: list[tuple[int, int, int]] = []
+        if not self._groups:
+            return hits, excluded
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for group_id, s, e in sorted(self._anchors(doc), key=lambda m: (m[0], m[1])):
+            reach = self._groups[group_id].reach
+            a, b = max(0, s - reach), min(len(doc), e + reach)
+            spans = windows.setdefault(group_id, [])
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+            else:
+                spans.append((a, b))
+        for group_id, spans in windows.items():
+            group = self._groups[group_id]
+            for a, b in spans:
+                window = doc[a:b]
+                if len(group.hit):
+                    hits.extend((key, s + a, e + a) for key, s, e in group.hit(window))
+                if len(group.exclude):
+                    excluded.extend((key, s + a, e + a) for key, s, e in group.exclude(window))
+        return hits, excluded
+
+    @staticmethod
+    def _run(matchers: tuple[Any, ...], doc: Doc) -> list[tuple[int, int, int]]:
+        # An empty spaCy matcher warns on every call, so only those with patterns run.
+        return [m for matcher in matchers if len(matcher) for m in matcher(doc)]
+
     def find(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Hits in `doc` as (entry index, start token, end token), after exclusions and overlaps."""
-        raw = [m for matcher in self._hit for m in matcher(doc)]
+        anchored_hits, anchored_excluded = self._anchored(doc)
+        raw = self._run(self._hit, doc) + anchored_hits
         if not raw:
             return []
         excluded: dict[int, list[tuple[int, int]]] = {}
-        for key, s, e in (m for matcher in self._exclude for m in matcher(doc)):
+        for key, s, e in self._run(self._exclude, doc) + anchored_excluded:
             excluded.setdefault(self._key_to_index[key], []).append((s, e))
         candidates = []
         for key, s, e in raw:
@@ -390,7 +508,8 @@ def iter_matches(
                 )
                 for i, s, e in found
             ]
-            quotes = find_quotes(text)
+            last_hit = max((start for _, start, _ in spans), default=-1)
+            quotes = find_quotes(text, speakers_before=last_hit + 1)
             spans += _distancing_hits(quotes, spans, text)
             spans.sort(key=lambda h: (h[1], h[2]))
             voices = assign_voices(quotes, [h[1] for h in spans], [h[2] for h in spans])

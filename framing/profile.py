@@ -191,8 +191,9 @@ def profile_outlets(
     """
     ok = _ok_articles(articles)
     article_profiles = voice_groups(article_profiles)
-    keys = article_profiles[["category", "voice"]].drop_duplicates()
-    key_list = sorted(keys.itertuples(index=False, name=None), key=_voice_order)
+    # Every category in every voice group, so that a zero is a row, not a gap.
+    categories = sorted(set(article_profiles["category"]))
+    key_list = [(c, v) for c in categories for v in ("own", "quoted", "all")]
     rows = []
     for outlet, group in ok.groupby("outlet", sort=True):
         outlet = str(outlet)
@@ -310,39 +311,48 @@ def concept_shares(
         outlet = str(outlet)
         mine = concept_counts[concept_counts["outlet"] == outlet]
         index = pd.Index(group["article_id"])
-        pairs = mine[["concept", "voice"]].drop_duplicates()
-        for concept_id, voice in sorted(pairs.itertuples(index=False, name=None), key=_voice_order):
-            variants = list(concepts[concept_id].variants)
-            these = mine[(mine["concept"] == concept_id) & (mine["voice"] == voice)]
-            counts = np.zeros((len(group), len(variants)))
-            np.add.at(
-                counts,
-                (
-                    index.get_indexer(these["article_id"]),
-                    pd.Index(variants).get_indexer(these["variant"]),
+        pairs = sorted(
+            mine[["concept", "voice"]].drop_duplicates().itertuples(index=False, name=None),
+            key=_voice_order,
+        )
+        if not pairs:
+            continue
+        # One count matrix for every (concept, voice) block of the outlet, so one set of
+        # bootstrap resamples serves them all (the same resamples as its rate intervals).
+        columns = [(c, v, variant) for c, v in pairs for variant in concepts[c].variants]
+        counts = np.zeros((len(group), len(columns)))
+        np.add.at(
+            counts,
+            (
+                index.get_indexer(mine["article_id"]),
+                pd.MultiIndex.from_tuples(columns).get_indexer(
+                    pd.MultiIndex.from_frame(mine[["concept", "voice", "variant"]])
                 ),
-                these["count"].to_numpy(dtype=np.float64),
-            )
-            total = counts.sum()
+            ),
+            mine["count"].to_numpy(dtype=np.float64),
+        )
+        boot = np.concatenate(
+            [w @ counts for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))]
+        )
+        first = 0
+        for concept_id, voice in pairs:
+            block = slice(first, first + len(concepts[concept_id].variants))
+            first = block.stop
+            these, resampled = counts[:, block], boot[:, block]
+            total = these.sum()
             with np.errstate(all="ignore"):
-                boot = np.concatenate(
-                    [
-                        (w @ counts) / (w @ counts).sum(axis=1, keepdims=True)
-                        for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))
-                    ]
-                )
-            low, high = _percentiles(boot, ci)
-            mentioning = int((counts.sum(axis=1) > 0).sum())
-            for k, variant in enumerate(variants):
+                low, high = _percentiles(resampled / resampled.sum(axis=1, keepdims=True), ci)
+            mentioning = int((these.sum(axis=1) > 0).sum())
+            for k, variant in enumerate(concepts[concept_id].variants):
                 rows.append(
                     (
                         outlet,
                         concept_id,
                         voice,
                         variant,
-                        int(counts[:, k].sum()),
+                        int(these[:, k].sum()),
                         int(total),
-                        counts[:, k].sum() / total,
+                        these[:, k].sum() / total,
                         low[k],
                         high[k],
                         mentioning,
