@@ -179,5 +179,113 @@ def lexicon_test(
         raise typer.Exit(code=1)
 
 
+@lexicon_app.command("evaluate")
+def lexicon_evaluate(
+    gold: Annotated[
+        Path, typer.Argument(help="JSONL of {id, text, spans: [{start, end, label}]}.")
+    ],
+    lexicon: LexiconOpt = None,
+    labels: Annotated[
+        str | None, typer.Option(help="Comma-separated gold labels that count; default all.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write every figure to this CSV.")] = None,
+    top: Annotated[int, typer.Option(help="Entries to show, by number of hits.")] = 15,
+) -> None:
+    """Precision, recall and F1 of lexicon hits against human span annotations."""
+    from framing.evaluate import evaluate_spans
+    from framing.lexicon import read_lexicons
+
+    try:
+        table = evaluate_spans(gold, read_lexicons(lexicon or None), labels=labels)
+    except FramingError as exc:
+        raise _fail(exc) from exc
+    if out is not None:
+        table.to_csv(out, index=False, float_format="%.4f", lineterminator="\n")
+
+    def line(row: dict[str, object]) -> str:
+        return (
+            f"  {row['key']!s:<28} {row['matching']:<8} P {row['precision']:.3f} "
+            f"({row['precision_low']:.3f}–{row['precision_high']:.3f}) "
+            f"{row['correct']}/{row['hits']}"
+            f"   R {row['recall']:.3f} {row['found']}/{row['gold']}   F1 {row['f1']:.3f}"
+        )
+
+    label_text = labels or "all labels"
+    typer.echo(f"Gold: {gold} ({label_text}); 95% Wilson intervals")
+    for level in ("overall", "category"):
+        typer.echo(f"{level}:")
+        for row in table[table["level"] == level].to_dict("records"):
+            typer.echo(line({str(k): v for k, v in row.items()}))
+    entries = table[(table["level"] == "entry") & (table["matching"] == "overlap")]
+    typer.echo(f"entries with most hits (overlap; all {len(entries)} in --out):")
+    for row in (
+        entries.sort_values(["hits", "key"], ascending=[False, True]).head(top).to_dict("records")
+    ):
+        typer.echo(line({str(k): v for k, v in row.items()}))
+
+
+review_app = typer.Typer(
+    help="Hand review of hits in context -> per-entry precision.", no_args_is_help=True
+)
+lexicon_app.add_typer(review_app, name="review")
+
+
+@review_app.command("export")
+def review_export(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Corpus files or folders to sample hits from.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Review sheet (CSV) to write.")],
+    lexicon: LexiconOpt = None,
+    per_entry: Annotated[int, typer.Option(help="Hits sampled per entry at most.")] = 20,
+    seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 0,
+) -> None:
+    """Write a stratified sample of hits per entry, in context, with an empty 'correct' column."""
+    from framing.corpus import read_corpus
+    from framing.evaluate import review_sample
+    from framing.lexicon import read_lexicons
+    from framing.match import match_corpus
+
+    try:
+        corpus = read_corpus(inputs)
+        ok = corpus[corpus["status"] == "ok"]
+        matches = match_corpus(ok, read_lexicons(lexicon or None))
+    except FramingError as exc:
+        raise _fail(exc) from exc
+    sheet = review_sample(matches, ok, per_entry=per_entry, seed=seed)
+    sheet.to_csv(out, index=False, lineterminator="\n")
+    typer.echo(
+        f"{len(sheet)} hits of {sheet['entry_id'].nunique()} entries -> {out}; mark 'correct' "
+        "with 1 or 0, then run: framing lexicon review import"
+    )
+
+
+@review_app.command("import")
+def review_import(
+    sheet: Annotated[Path, typer.Argument(help="A review sheet with 'correct' marked 1/0.")],
+    lexicon: Annotated[
+        list[Path] | None, typer.Option("--lexicon", "-l", help="Lexicon files to update.")
+    ] = None,
+) -> None:
+    """Store each entry's reviewed precision (reviewed: {n, correct}) in its lexicon file."""
+    import pandas as pd
+
+    from framing.evaluate import review_counts
+    from framing.lexicon import bundled_lexicon_dir, set_reviewed
+    from framing.profile import wilson_interval
+
+    try:
+        marked = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+        counts = review_counts(marked)
+        written = set_reviewed(lexicon or [bundled_lexicon_dir()], counts)
+    except (FramingError, OSError, KeyError) as exc:
+        raise _fail(FramingError(f"{sheet}: {exc}")) from exc
+    for entry_id, (n, correct) in sorted(counts.items()):
+        low, high = wilson_interval(correct, n)
+        where = written.get(entry_id, "not found in any lexicon file")
+        typer.echo(f"  {entry_id:<32} {correct}/{n} correct ({low:.0%}–{high:.0%})  {where}")
+    typer.echo(f"{len(written)} of {len(counts)} reviewed entries written")
+
+
 if __name__ == "__main__":  # pragma: no cover - `python -m framing.cli`
     app(prog_name="framing")

@@ -23,6 +23,7 @@ __all__ = [
     "LexiconInfo",
     "bundled_lexicon_dir",
     "read_lexicons",
+    "set_reviewed",
     "write_lexicon",
 ]
 
@@ -643,6 +644,75 @@ def _entry_to_dict(e: Entry) -> dict[str, Any]:
     if e.reviewed is not None:
         out["reviewed"] = {"n": e.reviewed[0], "correct": e.reviewed[1]}
     return out
+
+
+def set_reviewed(
+    paths: Iterable[str | Path], reviewed: Mapping[str, tuple[int, int]]
+) -> dict[str, str]:
+    """Store hand-review results as ``reviewed: {n, correct}`` on the entries of lexicon files.
+
+    The files are edited as text, one line per entry, so comments, order and line wrapping
+    survive; an entry's earlier review line is replaced, not added to. Entries must be written
+    in block style (``- id: …`` with one field per line), as the bundled lexicons are.
+
+    Parameters
+    ----------
+    paths
+        Lexicon files or folders.
+    reviewed
+        Entry id -> (n reviewed, n correct).
+
+    Returns
+    -------
+    dict
+        Entry id -> the file it was written to; ids found in no file are missing from it.
+
+    Raises
+    ------
+    LexiconError
+        If an edited file no longer validates (it is then left unchanged).
+    """
+    written: dict[str, str] = {}
+    id_line = re.compile(r"^(?P<indent>\s*)-\s+id:\s*['\"]?(?P<id>[^'\"#\s]+)")
+    for path in _lexicon_files(paths):
+        original = path.read_text(encoding="utf-8")
+        lines = original.splitlines(keepends=True)
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            m = id_line.match(lines[i])
+            if not m or m.group("id") not in reviewed:
+                out.append(lines[i])
+                i += 1
+                continue
+            indent = len(m.group("indent"))
+            block = [lines[i]]
+            i += 1
+            while i < len(lines):
+                stripped = lines[i].lstrip()
+                depth = len(lines[i]) - len(stripped)
+                if stripped.strip() and depth <= indent and not stripped.startswith("#"):
+                    break  # the next entry, or the end of the entries list
+                block.append(lines[i])
+                i += 1
+            block = [b for b in block if not b.lstrip().startswith("reviewed:")]
+            while len(block) > 1 and not block[-1].strip():
+                out_tail = block.pop()
+                lines.insert(i, out_tail)
+            n, correct = reviewed[m.group("id")]
+            field_indent = " " * (indent + 2)
+            block.append(f"{field_indent}reviewed: {{n: {n}, correct: {correct}}}\n")
+            out.extend(block)
+            written[m.group("id")] = str(path)
+        text = "".join(out)
+        if text != original:
+            path.write_text(text, encoding="utf-8")
+            try:
+                read_lexicons([path.parent]) if path.parent.is_dir() else None
+            except LexiconError:
+                path.write_text(original, encoding="utf-8")
+                raise
+    return written
 
 
 def write_lexicon(lexicon: Lexicon, path: str | Path, *, name: str | None = None) -> None:

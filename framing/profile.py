@@ -30,15 +30,38 @@ from framing.match import Matches
 __all__ = [
     "MIN_ARTICLES",
     "MIN_TOKENS",
+    "VOICE_GROUPS",
     "article_concept_counts",
     "concept_shares",
     "profile_articles",
     "profile_outlets",
+    "voice_groups",
+    "wilson_interval",
 ]
 
 MIN_ARTICLES = 10
 MIN_TOKENS = 5000
 _MAX_CELLS = 4_000_000  # bootstrap weight matrix cells held at once
+
+
+def wilson_interval(successes: int, n: int, *, ci: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (Wilson 1927, JASA 22:209-212).
+
+    p̂ = k/n; centre = (p̂ + z²/2n) / (1 + z²/n); half-width =
+    z·sqrt(p̂(1-p̂)/n + z²/4n²) / (1 + z²/n), with z the normal quantile for `ci`. Unlike the
+    normal approximation it stays inside [0, 1] and behaves with small n (precision of a lexicon
+    entry from 20 reviewed hits). Returns (nan, nan) for n = 0.
+    """
+    from statistics import NormalDist
+
+    if n <= 0:
+        return float("nan"), float("nan")
+    z = NormalDist().inv_cdf(0.5 + ci / 2)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def _category_at(categories: pd.Series, level: int | None) -> pd.Series:

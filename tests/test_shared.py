@@ -62,3 +62,44 @@ def test_shared_headlines_outlets_and_capital_spelling(shared: Path, tmp_path: P
     assert kiev_sputnik.share > 0.9 and kiev_sputnik.total >= 30
     assert kiev_ki.share < 0.1 and kiev_ki.total >= 30
     assert kiev_sputnik.ci_low > kiev_ki.ci_high
+
+
+def test_shared_ptc_general_lexicon_f1(shared: Path) -> None:
+    from framing.evaluate import evaluate_spans
+    from framing.lexicon import bundled_lexicon_dir, read_lexicons
+
+    lexicon = read_lexicons([bundled_lexicon_dir() / "loaded-language.yaml"])
+    table = evaluate_spans(
+        shared / "data" / "ptc-train.jsonl",
+        lexicon,
+        labels=["Loaded_Language", "Name_Calling,Labeling"],
+    )
+    overall = table[(table.level == "overall") & (table.matching == "overlap")].iloc[0]
+    print(
+        f"\nPTC train, overlap: P {overall.precision:.3f} ({overall.correct}/{overall.hits}), "
+        f"R {overall.recall:.3f} ({overall.found}/{overall.gold}), F1 {overall.f1:.3f}"
+    )
+    assert overall.f1 >= 0.30 and overall.precision >= 0.25
+
+
+def test_shared_headlines_stance_separates_outlets(shared: Path) -> None:
+
+    from framing.corpus import read_corpus
+    from framing.lexicon import bundled_lexicon_dir, read_lexicons
+    from framing.match import match_corpus
+
+    corpus = read_corpus(shared / "data" / "headlines-sputnik-kyivindependent.jsonl")
+    m = match_corpus(corpus, read_lexicons([bundled_lexicon_dir() / "russia-ukraine.yaml"]))
+    tokens = m.articles.groupby("outlet")["n_tokens"].sum()
+    stances = m.hits["stance"].str.split(";")
+
+    def rate(tag: str) -> pd.Series:
+        counts = m.hits[stances.apply(lambda tags: tag in tags)].groupby("outlet").size()
+        return 1000 * counts.reindex(tokens.index, fill_value=0) / tokens
+
+    ru, ua = rate("ru-state"), rate("ua")
+    print(f"\nper 1,000 tokens: ru-state {ru.round(2).to_dict()}, ua {ua.round(2).to_dict()}")
+    # A zero rate on one side still has to be beaten by five times the other's one hit.
+    floor = 1000 / tokens
+    assert ru["Sputnik"] >= 5 * max(ru["Kyiv Independent"], floor["Kyiv Independent"])
+    assert ua["Kyiv Independent"] >= 5 * max(ua["Sputnik"], floor["Sputnik"])
