@@ -354,6 +354,23 @@ class LexiconMatcher:
                 target.add(key, [expanded])
                 group.reach = max(group.reach, _pattern_reach(expanded))
 
+    def unneeded_components(self) -> list[str]:
+        """Pipeline components matching can skip: all but those that patterns or speakers use.
+
+        Lemma patterns are expanded at build time, so the tokenizer is enough for most lexicons.
+        A trained pipeline's entity recogniser (and the embedding layers it listens to) runs
+        when present, because speakers are found better with its PERSON/ORG entities.
+        """
+        if self._needs_pipeline:
+            return []
+        keep = set()
+        for name in self.nlp.pipe_names:
+            if "doc.ents" in self.nlp.get_pipe_meta(name).assigns:
+                keep.add(name)
+        if keep:
+            keep |= {n for n in self.nlp.pipe_names if n in ("tok2vec", "transformer")}
+        return [n for n in self.nlp.pipe_names if n not in keep]
+
     @property
     def needs_pipeline(self) -> bool:
         """Whether a pattern needs components beyond the tokenizer (POS, DEP, ENT_TYPE, …)."""
@@ -478,7 +495,7 @@ def iter_matches(
         Texts per `nlp.pipe` batch.
     """
     nlp = matcher.nlp
-    disable = [] if matcher.needs_pipeline else list(nlp.pipe_names)
+    disable = matcher.unneeded_components()
     entries = matcher.entries
     for chunk in chunks:
         ok = (chunk["status"] == "ok").to_numpy()
@@ -509,7 +526,15 @@ def iter_matches(
                 for i, s, e in found
             ]
             last_hit = max((start for _, start, _ in spans), default=-1)
-            quotes = find_quotes(text, speakers_before=last_hit + 1)
+            entities = [
+                (
+                    offsets.to_original(e.start_char),
+                    offsets.to_original(e.end_char - 1) + 1,
+                    e.label_,
+                )
+                for e in doc.ents
+            ]
+            quotes = find_quotes(text, speakers_before=last_hit + 1, entities=entities or None)
             spans += _distancing_hits(quotes, spans, text)
             spans.sort(key=lambda h: (h[1], h[2]))
             voices = assign_voices(quotes, [h[1] for h in spans], [h[2] for h in spans])

@@ -185,6 +185,7 @@ _FRAGMENT_SUBJECT = re.compile(
 )
 _VERB_AFTER = re.compile(rf"\b(?:{_FRAGMENT_VERBS})\s+(?:by\s+)?(?P<s>{_SUBJECT})")
 _NAME_RE = re.compile(_NAME)
+_NAME_THEN_VERB = re.compile(rf"\s*(?:{_NAME})\s+[a-z]")
 _SENTENCE_SUBJECT = re.compile(
     rf"\s*[\"“«‘']?(?P<s>{_TITLED_NAME}|{_NOUN_PHRASE}|{_NAME}|{_PRONOUN})"
     rf"(?:,\s+(?P<a>[^,.;:\"“”]{{3,90}}),)?\s+[a-z]"
@@ -377,7 +378,12 @@ def _raw_spans(
     return spans
 
 
-def find_quotes(text: str, *, speakers_before: int | None = None) -> list[QuoteSpan]:
+def find_quotes(
+    text: str,
+    *,
+    speakers_before: int | None = None,
+    entities: Sequence[tuple[int, int, str]] | None = None,
+) -> list[QuoteSpan]:
     """Find and classify the top-level quoted passages and "so-called" terms of a text.
 
     Parameters
@@ -389,6 +395,12 @@ def find_quotes(text: str, *, speakers_before: int | None = None) -> list[QuoteS
         rest of their multi-paragraph quotes); later ones get "". Speakers and kinds before it
         are exactly those of a full run, since a speaker only ever depends on earlier text and
         earlier quotes. Matching passes its last hit, to skip work nobody reads.
+    entities
+        Named entities as (start, end, label) character spans, from a trained spaCy pipeline.
+        When given, a speaker found by the patterns is trimmed to the PERSON/ORG/GPE/NORP entity
+        inside it ("Kremlin spokesman Pavel Orlov" -> "Pavel Orlov"), and a quote the patterns
+        leave without a speaker takes an entity that stands right after its closing mark or
+        right before its opening one ("…,” Orlov quipped." / "Orlov quipped: “…”").
 
     Returns
     -------
@@ -454,10 +466,17 @@ def find_quotes(text: str, *, speakers_before: int | None = None) -> list[QuoteS
                 # the outlet's own distancing, are a word or two.
                 kind = "quoted" if n_words >= 5 else "scare"
         if wanted and not speaker and kind == "quoted" and out and out[-1].kind == "quoted":
-            # "…," said X. "Another sentence." -> X again, when nothing else comes between.
+            # "…," said X. "Another sentence." -> X again, when nothing else comes between, and
+            # no other name follows this quote ('"…," Marta Lind quipped' is someone else).
             gap = text[out[-1].end : start]
-            if len(gap) < 250 and len(_SENTENCE_END.findall(gap.strip() + " ")) <= 1:
+            if (
+                len(gap) < 250
+                and len(_SENTENCE_END.findall(gap.strip() + " ")) <= 1
+                and not _NAME_THEN_VERB.match(after)
+            ):
                 speaker = out[-1].speaker
+        if entities and wanted and kind in ("quoted", "partial"):
+            speaker = _entity_speaker(text, start, end, speaker, entities)
         if speaker and (_is_pronoun(speaker) or _PERSON_TITLE.match(speaker)):
             speaker = _last_person_before(text, start, named) or speaker
         if speaker and not _is_pronoun(speaker):
@@ -524,6 +543,44 @@ def _last_person_before(text: str, pos: int, named: list[tuple[int, str]]) -> st
         if subject and not _is_pronoun(subject):
             best = subject
     return best
+
+
+_SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_VERB_THEN_COLON = re.compile(r"\s+[a-z]+(?:\s+[a-z]+){0,3}\s*[:,]\s*")
+_ENTITY_REACH = 120  # characters around a quote in which its speaker's entity may stand
+
+
+def _entity_speaker(
+    text: str, start: int, end: int, speaker: str, entities: Sequence[tuple[int, int, str]]
+) -> str:
+    """Refine or find a quote's speaker with named entities from a trained pipeline."""
+    near = [
+        (a, b) for a, b, label in entities
+        if label in _SPEAKER_LABELS and start - _ENTITY_REACH <= a and b <= end + _ENTITY_REACH
+    ]  # fmt: skip
+    if speaker and not _is_pronoun(speaker):
+        # The entity inside the pattern's speaker phrase, nearest the quote, has the right edges.
+        for pos in _occurrences(text, speaker, start - _ENTITY_REACH, end + _ENTITY_REACH):
+            inside = [(a, b) for a, b in near if pos <= a and b <= pos + len(speaker)]
+            if inside:
+                a, b = max(inside, key=lambda span: span[1] - span[0])
+                return text[a:b]
+        return speaker
+    if not speaker:
+        for a, b in near:
+            follows = end <= a <= end + 4 and re.match(r"\s+[a-z]", text[b : b + 3])
+            leads = b <= start and _VERB_THEN_COLON.fullmatch(text[b:start])
+            if follows or leads:  # '…,” Orlov quipped.' / 'Orlov quipped: “…”'
+                return text[a:b]
+    return speaker
+
+
+def _occurrences(text: str, needle: str, lo: int, hi: int) -> list[int]:
+    found, i = [], text.find(needle, max(0, lo))
+    while i != -1 and i < hi:
+        found.append(i)
+        i = text.find(needle, i + 1)
+    return found
 
 
 def _named(appositive: str | None) -> str:

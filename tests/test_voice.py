@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,42 @@ def test_voice_so_called_marks_following_words() -> None:
     text = "The so-called referendum was held at gunpoint."
     [quote] = find_quotes(text)
     assert text[quote.start : quote.end] == "so-called referendum" and quote.kind == "scare"
+
+
+def entity_pipeline(people: list[str]) -> Any:
+    """A stand-in for a trained pipeline: a blank one whose entity ruler sets doc.ents."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": p} for p in people])
+    return nlp
+
+
+def test_voice_entities_trim_and_find_speakers() -> None:
+    text = (
+        "“The regime will fall,” said Kremlin spokesman Pavel Orlov. "
+        "“We will win this war,” Marta Lind quipped on Tuesday."
+    )
+    plain = find_quotes(text)
+    assert [q.speaker for q in plain] == ["Kremlin spokesman Pavel Orlov", ""]
+    doc = entity_pipeline(["Pavel Orlov", "Marta Lind"])(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    assert [q.speaker for q in find_quotes(text, entities=ents)] == ["Pavel Orlov", "Marta Lind"]
+
+
+def test_voice_entities_used_by_match_corpus_with_entity_pipeline(
+    write_lexicon: Callable[..., Path],
+) -> None:
+    import pandas as pd
+
+    from framing.lexicon import read_lexicons
+    from framing.match import match_corpus
+
+    text = "“The regime will fall,” Marta Lind quipped."
+    corpus = pd.DataFrame({"article_id": ["a"], "outlet": ["o"], "text": [text]})
+    lexicon = read_lexicons([write_lexicon()])
+    blank = match_corpus(corpus, lexicon).hits
+    assert blank[["voice", "speaker"]].to_numpy().tolist() == [["quoted", ""]]
+    with_ents = match_corpus(corpus, lexicon, nlp=entity_pipeline(["Marta Lind"])).hits
+    assert with_ents[["voice", "speaker"]].to_numpy().tolist() == [["quoted", "Marta Lind"]]
