@@ -25,8 +25,8 @@ demo: install
 	$(BIN)/framing demo --out $(DEMO_OUT)
 
 lint: install-dev
-	$(BIN)/ruff check framing tests
-	$(BIN)/ruff format --check framing tests
+	$(BIN)/ruff check framing tests benchmarks
+	$(BIN)/ruff format --check framing tests benchmarks
 	$(BIN)/mypy framing
 
 test: lint
