@@ -36,6 +36,7 @@ __all__ = [
     "profile_articles",
     "profile_outlets",
     "voice_groups",
+    "warning_for",
     "wilson_interval",
 ]
 
@@ -138,11 +139,12 @@ def _voice_order(key: tuple[str, ...]) -> tuple[str, int]:
     return key[0], ["own", "quoted", "all"].index(key[-1])
 
 
-def _rng(seed: int, outlet: str) -> np.random.Generator:
+def outlet_rng(seed: int, outlet: str) -> np.random.Generator:
+    """The random generator of one outlet's resamples: the same whatever else is analysed."""
     return np.random.default_rng([seed, zlib.crc32(outlet.encode("utf-8"))])
 
 
-def _bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+def bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Resampling weights (how often each of n articles is drawn), in chunks of replicates."""
     per_chunk = max(1, _MAX_CELLS // max(n, 1))
     done = 0
@@ -156,7 +158,8 @@ def _bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> Iterato
         done += b
 
 
-def _percentiles(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+def percentile_interval(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the (1-ci)/2 and (1+ci)/2 percentiles of resampled statistics, NaNs ignored."""
     alpha = (1 - ci) / 2
     with np.errstate(all="ignore"):
         valid = ~np.isnan(samples).all(axis=0)
@@ -168,12 +171,43 @@ def _percentiles(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray
     return low, high
 
 
-def _ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
+def count_matrix(
+    grouped_profiles: pd.DataFrame, article_ids: pd.Index, keys: list[tuple[str, str]]
+) -> np.ndarray:
+    """Counts per article (rows, in `article_ids` order) and (category, voice group) key."""
+    counts = np.zeros((len(article_ids), len(keys)))
+    mine = grouped_profiles[grouped_profiles["article_id"].isin(article_ids)]
+    if not mine.empty and keys:
+        col = pd.MultiIndex.from_tuples(keys).get_indexer(
+            pd.MultiIndex.from_frame(mine[["category", "voice"]])
+        )
+        keep = col >= 0
+        row = article_ids.get_indexer(pd.Index(mine["article_id"]))
+        np.add.at(counts, (row[keep], col[keep]), mine["count"].to_numpy(dtype=np.float64)[keep])
+    return counts
+
+
+def bootstrap_rates(
+    counts: np.ndarray, tokens: np.ndarray, rng: np.random.Generator, n_boot: int
+) -> np.ndarray:
+    """Pooled rates per 1,000 tokens in `n_boot` resamples of the articles (rows): n_boot x K."""
+    with np.errstate(all="ignore"):
+        return np.concatenate(
+            [
+                1000 * (w @ counts) / (w @ tokens)[:, None]
+                for w in bootstrap_weights(len(tokens), n_boot, rng)
+            ]
+        )
+
+
+def ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """The analysed articles (status ok) with their outlet and token count."""
     ok = articles[articles["status"] == "ok"] if "status" in articles else articles
     return ok[["article_id", "outlet", "n_tokens"]]
 
 
-def _warning(n_articles: int, n_tokens: int) -> str:
+def warning_for(n_articles: int, n_tokens: int) -> str:
+    """The small-sample warning shown beside an outlet's figures, or ""."""
     notes = []
     if n_articles < MIN_ARTICLES:
         notes.append(f"fewer than {MIN_ARTICLES} articles")
@@ -212,7 +246,7 @@ def profile_outlets(
         ci_high, warning``; a row for every outlet and every category-voice pair seen anywhere in
         the corpus (count 0 where the outlet has none). ``warning`` flags small samples.
     """
-    ok = _ok_articles(articles)
+    ok = ok_articles(articles)
     article_profiles = voice_groups(article_profiles)
     # Every category in every voice group, so that a zero is a row, not a gap.
     categories = sorted(set(article_profiles["category"]))
@@ -239,14 +273,14 @@ def profile_outlets(
                 np.concatenate(
                     [
                         1000 * (w @ counts) / (w @ tokens)[:, None]
-                        for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))
+                        for w in bootstrap_weights(len(group), n_boot, outlet_rng(seed, outlet))
                     ]
                 )
                 if key_list
                 else np.empty((0, 0))
             )
-        low, high = _percentiles(boot, ci) if key_list else (np.array([]), np.array([]))
-        warning = _warning(len(group), int(total_tokens))
+        low, high = percentile_interval(boot, ci) if key_list else (np.array([]), np.array([]))
+        warning = warning_for(len(group), int(total_tokens))
         for k, (category, voice) in enumerate(key_list):
             rows.append(
                 (
@@ -327,7 +361,7 @@ def concept_shares(
         ``all``, as in `voice_groups`); ``total`` is the denominator, ``n_articles`` the number of
         the outlet's articles that mention the concept in that voice.
     """
-    ok = _ok_articles(articles)
+    ok = ok_articles(articles)
     concept_counts = voice_groups(concept_counts)
     rows = []
     for outlet, group in ok.groupby("outlet", sort=True):
@@ -355,7 +389,7 @@ def concept_shares(
             mine["count"].to_numpy(dtype=np.float64),
         )
         boot = np.concatenate(
-            [w @ counts for w in _bootstrap_weights(len(group), n_boot, _rng(seed, outlet))]
+            [w @ counts for w in bootstrap_weights(len(group), n_boot, outlet_rng(seed, outlet))]
         )
         first = 0
         for concept_id, voice in pairs:
@@ -364,7 +398,9 @@ def concept_shares(
             these, resampled = counts[:, block], boot[:, block]
             total = these.sum()
             with np.errstate(all="ignore"):
-                low, high = _percentiles(resampled / resampled.sum(axis=1, keepdims=True), ci)
+                low, high = percentile_interval(
+                    resampled / resampled.sum(axis=1, keepdims=True), ci
+                )
             mentioning = int((these.sum(axis=1) > 0).sum())
             for k, variant in enumerate(concepts[concept_id].variants):
                 rows.append(
