@@ -137,6 +137,65 @@ def demo(
     _print_summary(result)
 
 
+@app.command()
+def compare(
+    folder: Annotated[Path, typer.Argument(help="An output folder of `framing analyze`.")],
+    a: Annotated[
+        str | None, typer.Option("--a", help="Outlet to compare; default each in turn.")
+    ] = None,
+    b: Annotated[
+        str | None, typer.Option("--b", help="Outlet to compare with; default all others.")
+    ] = None,
+    voice: Annotated[str, typer.Option(help="own, quoted or all.")] = "own",
+    seed: Annotated[int, typer.Option(help="Seed of resamples and permutations.")] = 0,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    permutations: Annotated[int, typer.Option(help="Permutations for p-values.")] = 2000,
+) -> None:
+    """Compare outlets per category (rate difference and ratio, p-values) and per entry (log-odds).
+
+    Writes comparison.csv and, for --a, log_odds.csv into FOLDER.
+    """
+    import pandas as pd
+
+    from framing.compare import compare_all, compare_outlets, entry_log_odds
+
+    def table(name: str) -> pd.DataFrame:
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            raise _fail(
+                FramingError(f"{path}: not found; run `framing analyze … --out {folder}` first")
+            )
+        return pd.read_csv(path, keep_default_na=False, dtype={"article_id": str, "outlet": str})
+
+    articles, profiles = table("articles"), table("article_profiles")
+    if voice not in ("own", "quoted", "all"):
+        raise _fail(FramingError(f"--voice: expected own, quoted or all, got {voice!r}"))
+    options = {"voice": voice, "seed": seed, "n_boot": bootstrap, "n_perm": permutations}
+    try:
+        result = (
+            compare_outlets(profiles, articles, a, b, **options)  # type: ignore[arg-type]
+            if a is not None
+            else compare_all(profiles, articles, **options)  # type: ignore[arg-type]
+        )
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    result.to_csv(folder / "comparison.csv", index=False, float_format="%.6g", lineterminator="\n")
+    shown = result[result["count_a"] + result["count_b"] > 0]
+    typer.echo(f"{voice} voice; rate = hits per 1,000 tokens; 95% bootstrap CI; BH-adjusted p")
+    for row in shown.to_dict("records"):
+        typer.echo(
+            f"  {row['a']} vs {row['b']}: {row['category']:<16} {row['rate_a']:6.2f} vs "
+            f"{row['rate_b']:6.2f}  ratio {row['ratio']:.2f} ({row['ratio_low']:.2f}–"
+            f"{row['ratio_high']:.2f})  p_adj {row['p_adjusted']:.3g}"
+        )
+    written = ["comparison.csv"]
+    if a is not None:
+        odds = entry_log_odds(table("matches"), articles, a, b, voice=voice)
+        odds.to_csv(folder / "log_odds.csv", index=False, float_format="%.6g", lineterminator="\n")
+        written.append("log_odds.csv")
+    typer.echo(f"wrote {', '.join(written)} to {folder}")
+
+
 @lexicon_app.command("validate")
 def lexicon_validate(
     paths: Annotated[

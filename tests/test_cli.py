@@ -202,3 +202,19 @@ def test_cli_yaml_lexicon_safe_loader(write_lexicon: Callable[..., Path], tmp_pa
     text = yaml.safe_dump(base_lexicon()) + "evil: !!python/object/apply:os.system ['echo pwned']\n"
     result = runner.invoke(app, ["lexicon", "validate", str(write_lexicon(text=text))])
     assert result.exit_code == 2 and "invalid YAML" in result.output
+
+
+def test_cli_compare_writes_tables(corpus: Path, lexicon_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_analyze(corpus, lexicon_file, out)
+    args = ["compare", str(out), "--a", "North Post", "--bootstrap", "100", "--permutations", "100"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    comparison = pd.read_csv(out / "comparison.csv")
+    legit = comparison.set_index("category").loc["legitimacy"]
+    assert legit["a"] == "North Post" and legit["b"] == "(all others)"
+    assert legit["count_a"] == 2 and legit["count_b"] == 1  # "the regime in the north"
+    odds = pd.read_csv(out / "log_odds.csv")
+    assert {"entry_id", "count_a", "count_b", "log_odds", "z"} <= set(odds.columns)
+    missing = runner.invoke(app, ["compare", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "articles.csv: not found" in missing.output
