@@ -190,26 +190,17 @@ def _iter_table(
                 source = f"{path}:{lineno}"
                 try:
                     record = json.loads(line)
+                    problem = (
+                        ""
+                        if isinstance(record, dict)
+                        else (f"expected a JSON object, got {type(record).__name__}")
+                    )
                 except json.JSONDecodeError as exc:
-                    yield acc.row(
-                        article_id=None,
-                        outlet=path.stem,
-                        text="",
-                        source=source,
-                        status="skipped",
-                        message=f"line {lineno}: invalid JSON: {exc.msg}",
-                    )
-                    continue
-                if not isinstance(record, dict):
-                    yield acc.row(
-                        article_id=None,
-                        outlet=path.stem,
-                        text="",
-                        source=source,
-                        status="skipped",
-                        message=f"line {lineno}: expected a JSON object, "
-                        f"got {type(record).__name__}",
-                    )
+                    problem = f"invalid JSON: {exc.msg}"
+                if problem:  # an unreadable line is still a record: skipped, with the reason
+                    message = f"line {lineno}: {problem}"
+                    yield acc.row(article_id=None, outlet=path.stem, text="", source=source,
+                                  status="skipped", message=message)  # fmt: skip
                     continue
                 if not checked:
                     _check_columns(list(record), cols, path)
