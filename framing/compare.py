@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
+from framing.lexicon import Concept
 from framing.profile import (
     bootstrap_rates,
+    bootstrap_weights,
     count_matrix,
     ok_articles,
     outlet_rng,
@@ -38,6 +40,7 @@ __all__ = [
     "benjamini_hochberg",
     "compare_all",
     "compare_outlets",
+    "compare_shares",
     "entry_log_odds",
     "log_odds_dirichlet",
     "permutation_pvalues",
@@ -396,3 +399,87 @@ def entry_log_odds(
     category = lexical.drop_duplicates("entry_id").set_index("entry_id")["category"]
     table.insert(0, "category", category.reindex(table.index).to_numpy())
     return table.rename_axis("entry_id").reset_index()
+
+
+def compare_shares(
+    concept_counts: pd.DataFrame,
+    articles: pd.DataFrame,
+    concepts: Mapping[str, Concept],
+    a: str,
+    b: str | None = None,
+    *,
+    voice: str = "all",
+    seed: int = 0,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Compare the variant shares of each concept between outlet `a` and `b` (or the rest).
+
+    share = count(variant) / count(all variants of the concept), pooled per outlet (as in
+    `framing.profile.concept_shares`); the difference a - b gets a percentile-bootstrap interval
+    from resampling each side's articles independently; resamples in which either side never
+    mentions the concept are left out.
+
+    Parameters
+    ----------
+    concept_counts
+        Output of `framing.article_concept_counts` (raw voices).
+    articles
+        The articles table.
+    concepts
+        ``lexicon.concepts``.
+    a, b
+        Outlets; ``b=None`` pools all other outlets.
+    voice, seed, n_boot, ci
+        Voice group, seed, resamples and coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``a, b, concept, voice, variant, count_a, total_a, share_a, count_b, total_b, share_b,
+        diff, diff_low, diff_high``, for concepts both sides mention.
+    """
+    ok = ok_articles(articles)
+    others = [b] if b is not None else sorted(set(ok["outlet"]) - {a})
+    b_name = b if b is not None else REST
+    grouped = voice_groups(concept_counts)
+    grouped = grouped[grouped["voice"] == voice]
+    mentioned = [
+        set(grouped.loc[grouped["outlet"].isin(side), "concept"]) for side in ([a], others)
+    ]
+    chosen = sorted(mentioned[0] & mentioned[1])
+    columns = [(c, voice, v) for c in chosen for v in concepts[c].variants]
+    sides = []
+    for name, outlets in ((a, [a]), (b_name, others)):
+        arts = ok[ok["outlet"].isin(outlets)]
+        counts = count_matrix(grouped, pd.Index(arts["article_id"]), columns,
+                              ("concept", "voice", "variant"))  # fmt: skip
+        boot = np.concatenate(
+            [w @ counts for w in bootstrap_weights(len(arts), n_boot, outlet_rng(seed, name))]
+        ) if len(arts) else np.zeros((n_boot, len(columns)))  # fmt: skip
+        sides.append((counts.sum(axis=0), boot))
+    rows = []
+    first = 0
+    for concept_id in chosen:
+        block = slice(first, first + len(concepts[concept_id].variants))
+        first = block.stop
+        (total_a_counts, boot_a), (total_b_counts, boot_b) = [
+            (t[block], bt[:, block]) for t, bt in sides
+        ]
+        with np.errstate(all="ignore"):
+            share_a = total_a_counts / total_a_counts.sum()
+            share_b = total_b_counts / total_b_counts.sum()
+            resampled = boot_a / boot_a.sum(1, keepdims=True) - boot_b / boot_b.sum(
+                1, keepdims=True
+            )
+        low, high = percentile_interval(resampled, ci)
+        for k, variant in enumerate(concepts[concept_id].variants):
+            rows.append((a, b_name, concept_id, voice, variant,
+                         int(total_a_counts[k]), int(total_a_counts.sum()), share_a[k],
+                         int(total_b_counts[k]), int(total_b_counts.sum()), share_b[k],
+                         share_a[k] - share_b[k], low[k], high[k]))  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=["a", "b", "concept", "voice", "variant", "count_a", "total_a", "share_a",
+                 "count_b", "total_b", "share_b", "diff", "diff_low", "diff_high"],
+    )  # fmt: skip

@@ -19,7 +19,8 @@ shares but are not loaded language, so category profiles leave them out.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -172,14 +173,21 @@ def percentile_interval(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.
 
 
 def count_matrix(
-    grouped_profiles: pd.DataFrame, article_ids: pd.Index, keys: list[tuple[str, str]]
+    grouped_profiles: pd.DataFrame,
+    article_ids: pd.Index,
+    keys: Sequence[tuple[Any, ...]],
+    key_columns: tuple[str, ...] = ("category", "voice"),
 ) -> np.ndarray:
-    """Counts per article (rows, in `article_ids` order) and (category, voice group) key."""
+    """Counts per article (rows, in `article_ids` order) and key (columns, in `keys` order).
+
+    A key is a tuple of values of `key_columns`, e.g. (category, voice group) or
+    (concept, voice group, variant); rows of other articles or keys are ignored.
+    """
     counts = np.zeros((len(article_ids), len(keys)))
     mine = grouped_profiles[grouped_profiles["article_id"].isin(article_ids)]
     if not mine.empty and keys:
         col = pd.MultiIndex.from_tuples(keys).get_indexer(
-            pd.MultiIndex.from_frame(mine[["category", "voice"]])
+            pd.MultiIndex.from_frame(mine[list(key_columns)])
         )
         keep = col >= 0
         row = article_ids.get_indexer(pd.Index(mine["article_id"]))
@@ -377,17 +385,7 @@ def concept_shares(
         # One count matrix for every (concept, voice) block of the outlet, so one set of
         # bootstrap resamples serves them all (the same resamples as its rate intervals).
         columns = [(c, v, variant) for c, v in pairs for variant in concepts[c].variants]
-        counts = np.zeros((len(group), len(columns)))
-        np.add.at(
-            counts,
-            (
-                index.get_indexer(mine["article_id"]),
-                pd.MultiIndex.from_tuples(columns).get_indexer(
-                    pd.MultiIndex.from_frame(mine[["concept", "voice", "variant"]])
-                ),
-            ),
-            mine["count"].to_numpy(dtype=np.float64),
-        )
+        counts = count_matrix(mine, index, columns, ("concept", "voice", "variant"))
         boot = np.concatenate(
             [w @ counts for w in bootstrap_weights(len(group), n_boot, outlet_rng(seed, outlet))]
         )

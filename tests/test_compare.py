@@ -140,3 +140,38 @@ def test_compare_permutation_pvalues_uniform_under_null() -> None:
         f"statistic {ks.statistic:.3f}, p {ks.pvalue:.3f}"
     )
     assert ks.pvalue > 0.01
+
+
+def test_compare_shares_hand_computed() -> None:
+    from framing.compare import compare_shares
+    from framing.lexicon import Concept
+
+    articles = pd.DataFrame(
+        [
+            ("a1", "A", 100, "ok"),
+            ("a2", "A", 100, "ok"),
+            ("b1", "B", 100, "ok"),
+            ("b2", "B", 100, "ok"),
+        ],
+        columns=["article_id", "outlet", "n_tokens", "status"],
+    )
+    counts = pd.DataFrame(
+        [
+            ("a1", "A", "capital", "kiev", "narrator", 3),
+            ("a2", "A", "capital", "kyiv", "quoted", 1),
+            ("b1", "B", "capital", "kyiv", "narrator", 2),
+            ("b2", "B", "capital", "kiev", "narrator", 2),
+        ],
+        columns=["article_id", "outlet", "concept", "variant", "voice", "count"],
+    )
+    concepts = {"capital": Concept("capital", "toy", "Capital.", ("kiev", "kyiv"))}
+    table = compare_shares(counts, articles, concepts, "A", "B", n_boot=300).set_index("variant")
+    # A: kiev 3 of 4 = 0.75; B: kiev 2 of 4 = 0.5; difference 0.25
+    assert table.loc["kiev", ["share_a", "share_b", "diff"]].tolist() == pytest.approx(
+        [0.75, 0.5, 0.25]
+    )
+    assert table.loc["kiev", "diff_low"] <= 0.25 <= table.loc["kiev", "diff_high"]
+    own = compare_shares(counts, articles, concepts, "A", "B", voice="own", n_boot=50).set_index(
+        "variant"
+    )
+    assert own.loc["kiev", "share_a"] == 1.0  # the quoted "kyiv" is not A's own wording
