@@ -36,6 +36,7 @@ __all__ = [
     "concept_shares",
     "profile_articles",
     "profile_outlets",
+    "rates_over_time",
     "voice_groups",
     "warning_for",
     "wilson_interval",
@@ -430,3 +431,58 @@ def concept_shares(
             "n_articles",
         ],
     )
+
+
+def rates_over_time(
+    article_profiles: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    category: str,
+    voice: str,
+    freq: str,
+) -> pd.DataFrame:
+    """Pooled rate per outlet and period: ``outlet, period, count, n_tokens, rate_per_1k``.
+
+    rate = 1000 * sum(count) / sum(n_tokens) over the outlet's analysed articles dated in the
+    period (pandas resample rule `freq`, e.g. "MS" for months); a period without articles has
+    no tokens and a NaN rate, a gap rather than a zero. `voice` is a voice group (own, quoted,
+    all; see `voice_groups`).
+
+    Raises
+    ------
+    ValueError
+        When no analysed article has a parseable ``date``, or the category has no hits.
+    """
+    ok = articles[articles["status"] == "ok"] if "status" in articles else articles
+    dates = pd.to_datetime(ok["date"], errors="coerce", format="mixed", utc=True)
+    dated = pd.DataFrame(
+        {
+            "article_id": ok["article_id"].astype(str),
+            "outlet": ok["outlet"].astype(str),
+            "n_tokens": ok["n_tokens"].astype("float64"),
+            "period": dates.dt.tz_convert(None),
+        }
+    ).dropna(subset=["period"])
+    if dated.empty:
+        raise ValueError(
+            "articles: no analysed article has a parseable 'date' column value "
+            f"({len(ok)} analysed articles); rates over time need dates"
+        )
+    profiles = voice_groups(article_profiles)
+    if category not in set(profiles["category"]):
+        known = sorted(str(c) for c in profiles["category"].unique())
+        raise ValueError(
+            f"category: no hits in category {category!r} in article_profiles; "
+            f"known: {', '.join(known)}"
+        )
+    hits = profiles[(profiles["category"] == category) & (profiles["voice"] == voice)]
+    per_article = hits.groupby(hits["article_id"].astype(str))["count"].sum()
+    dated["count"] = dated["article_id"].map(per_article).fillna(0).astype("float64")
+    parts = []
+    for outlet, group in dated.groupby("outlet", sort=True):
+        # resample keeps empty periods, whose rate is NaN: a gap, not a zero.
+        sums = group.set_index("period")[["count", "n_tokens"]].resample(freq).sum()
+        parts.append(sums.reset_index().assign(outlet=outlet))
+    out = pd.concat(parts, ignore_index=True)
+    out["rate_per_1k"] = 1000 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
+    return out[["outlet", "period", "count", "n_tokens", "rate_per_1k"]]
