@@ -123,18 +123,58 @@ def analyze(
 
 
 @app.command()
+def report(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Corpus files (.csv .tsv .jsonl .parquet .txt .html) or folders."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    lexicon: LexiconOpt = None,
+    id_col: Annotated[str, typer.Option(help="Column with article ids.")] = "id",
+    outlet_col: Annotated[str, typer.Option(help="Column with outlet names.")] = "outlet",
+    text_col: Annotated[str, typer.Option(help="Column with article text.")] = "text",
+    spacy_model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of resamples and permutations.")] = 0,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+) -> None:
+    """Analyse, compare outlets, draw figures and write a self-contained index.html to --out."""
+    from framing.corpus import ColumnMap
+    from framing.lexicon import read_lexicons
+
+    columns = ColumnMap(id=id_col, outlet=outlet_col, text=text_col, explicit_id=id_col != "id",
+                        explicit_outlet=outlet_col != "outlet")  # fmt: skip
+    try:
+        _analyze_and_report(inputs, out, read_lexicons(lexicon or None), columns=columns,
+                            spacy_model=spacy_model, seed=seed, n_boot=bootstrap)  # fmt: skip
+    except FramingError as exc:
+        raise _fail(exc) from exc
+
+
+def _analyze_and_report(inputs: list[Path], out: Path, lexicon: object, **options: object) -> None:
+    from framing.analyze import analyze as run
+    from framing.lexicon import Lexicon
+    from framing.report import write_report
+
+    assert isinstance(lexicon, Lexicon)
+    result = run(inputs, out, lexicon=lexicon, **options)  # type: ignore[arg-type]
+    _print_summary(result)
+    seed, n_boot = options.get("seed", 0), options.get("n_boot", 2000)
+    index = write_report(out, lexicon=lexicon, seed=seed, n_boot=n_boot)  # type: ignore[arg-type]
+    typer.echo(f"\nreport: {index}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("framing-demo"),
 ) -> None:
-    """Analyse the bundled sample corpus (4 fictional outlets) with the bundled lexicons."""
-    from framing.analyze import analyze as run
+    """Analyse the bundled sample corpus (4 fictional outlets) and write its report."""
     from framing.corpus import sample_corpus_path
+    from framing.lexicon import read_lexicons
 
     try:
-        result = run([sample_corpus_path()], out)
+        _analyze_and_report([sample_corpus_path()], out, read_lexicons())
     except FramingError as exc:
         raise _fail(exc) from exc
-    _print_summary(result)
 
 
 @app.command()
