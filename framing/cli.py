@@ -230,9 +230,23 @@ def compare(
         )
     written = ["comparison.csv"]
     if a is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from framing.plot import plot_fightin_words
+
         odds = entry_log_odds(table("matches"), articles, a, b, voice=voice)
         odds.to_csv(folder / "log_odds.csv", index=False, float_format="%.6g", lineterminator="\n")
-        written.append("log_odds.csv")
+        fig, ax = plt.subplots(figsize=(9, 6))
+        plot_fightin_words(odds, label_a=a, label_b=b or "all others", ax=ax)
+        slug = "".join(c if c.isalnum() else "-" for c in f"{a}-vs-{b or 'rest'}".lower())
+        (folder / "figures").mkdir(exist_ok=True)
+        figure = folder / "figures" / f"words_{slug}.png"
+        fig.savefig(figure, dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        written += ["log_odds.csv", f"figures/{figure.name}"]
     typer.echo(f"wrote {', '.join(written)} to {folder}")
 
 

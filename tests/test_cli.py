@@ -216,5 +216,6 @@ def test_cli_compare_writes_tables(corpus: Path, lexicon_file: Path, tmp_path: P
     assert legit["count_a"] == 2 and legit["count_b"] == 1  # "the regime in the north"
     odds = pd.read_csv(out / "log_odds.csv")
     assert {"entry_id", "count_a", "count_b", "log_odds", "z"} <= set(odds.columns)
+    assert (out / "figures" / "words_north-post-vs-rest.png").stat().st_size > 10_000
     missing = runner.invoke(app, ["compare", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "articles.csv: not found" in missing.output
