@@ -136,7 +136,8 @@ def write_report(
 
     table = comparison[(comparison["count_a"] + comparison["count_b"]) > 0]
     table = table[["a", "category", "count_a", "rate_a", "rate_b", "ratio", "ratio_low",
-                   "ratio_high", "p_adjusted", "warning"]]  # fmt: skip
+                   "ratio_high", "p_adjusted", "warning"]].copy()  # fmt: skip
+    table["p_adjusted"] = table["p_adjusted"].map(lambda p: f"{p:.2g}")  # 0.004, not 0.00
     sections.append(
         "<h2>Each outlet against all the others</h2>"
         "<p>Own voice. <code>rate_a</code>: the outlet; <code>rate_b</code>: all other outlets "

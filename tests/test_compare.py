@@ -102,7 +102,7 @@ def test_compare_all_pairs_and_rest() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("n_articles", [40, 150])
+@pytest.mark.parametrize("n_articles", [40, 80, 150])
 def test_compare_interval_coverage_simulation(n_articles: int) -> None:
     """Nominal 95% intervals cover the true rate and rate ratio in 92-98% of replicates."""
     rng = np.random.default_rng(n_articles)
