@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from framing.corpus import ColumnMap
 from framing.errors import FramingError
 
 app = typer.Typer(
@@ -26,6 +27,25 @@ LexiconOpt = Annotated[
         help="Lexicon YAML file or folder; repeatable. Default: bundled lexicons.",
     ),
 ]
+
+InputsArg = Annotated[
+    list[Path],
+    typer.Argument(help="Corpus files (.csv .tsv .jsonl .parquet .txt .html) or folders."),
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+IdColOpt = Annotated[str, typer.Option(help="Column with article ids.")]
+OutletColOpt = Annotated[str, typer.Option(help="Column with outlet names.")]
+TextColOpt = Annotated[str, typer.Option(help="Column with article text.")]
+ModelOpt = Annotated[
+    str | None, typer.Option(help="An installed spaCy pipeline, e.g. en_core_web_sm.")
+]
+SeedOpt = Annotated[int, typer.Option(help="Seed of bootstrap resamples and permutations.")]
+BootstrapOpt = Annotated[int, typer.Option(help="Bootstrap resamples.")]
+
+
+def _columns(id_col: str, outlet_col: str, text_col: str) -> ColumnMap:
+    return ColumnMap(id=id_col, outlet=outlet_col, text=text_col, explicit_id=id_col != "id",
+                     explicit_outlet=outlet_col != "outlet")  # fmt: skip
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -74,43 +94,30 @@ def _print_summary(result: object) -> None:
 
 @app.command()
 def analyze(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(help="Corpus files (.csv .tsv .jsonl .parquet .txt .html) or folders."),
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    inputs: InputsArg,
+    out: OutOpt,
     lexicon: LexiconOpt = None,
-    id_col: Annotated[str, typer.Option(help="Column with article ids.")] = "id",
-    outlet_col: Annotated[str, typer.Option(help="Column with outlet names.")] = "outlet",
-    text_col: Annotated[str, typer.Option(help="Column with article text.")] = "text",
-    spacy_model: Annotated[
-        str | None, typer.Option(help="An installed spaCy pipeline, e.g. en_core_web_sm.")
-    ] = None,
+    id_col: IdColOpt = "id",
+    outlet_col: OutletColOpt = "outlet",
+    text_col: TextColOpt = "text",
+    spacy_model: ModelOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
-    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 2000,
     category_level: Annotated[
         int, typer.Option(help="Category depth in profiles; 0 = full ids.")
     ] = 1,
 ) -> None:
     """Match lexicons in a corpus; write articles, matches and profiles to --out."""
     from framing.analyze import analyze as run
-    from framing.corpus import ColumnMap
     from framing.lexicon import read_lexicons
 
     try:
-        columns = ColumnMap(
-            id=id_col,
-            outlet=outlet_col,
-            text=text_col,
-            explicit_id=id_col != "id",
-            explicit_outlet=outlet_col != "outlet",
-        )
         result = run(
             inputs,
             out,
             lexicon=read_lexicons(lexicon) if lexicon else None,
-            columns=columns,
+            columns=_columns(id_col, outlet_col, text_col),
             spacy_model=spacy_model,
             fmt=fmt,
             seed=seed,
@@ -124,27 +131,22 @@ def analyze(
 
 @app.command()
 def report(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(help="Corpus files (.csv .tsv .jsonl .parquet .txt .html) or folders."),
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    inputs: InputsArg,
+    out: OutOpt,
     lexicon: LexiconOpt = None,
-    id_col: Annotated[str, typer.Option(help="Column with article ids.")] = "id",
-    outlet_col: Annotated[str, typer.Option(help="Column with outlet names.")] = "outlet",
-    text_col: Annotated[str, typer.Option(help="Column with article text.")] = "text",
-    spacy_model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of resamples and permutations.")] = 0,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    id_col: IdColOpt = "id",
+    outlet_col: OutletColOpt = "outlet",
+    text_col: TextColOpt = "text",
+    spacy_model: ModelOpt = None,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 2000,
 ) -> None:
     """Analyse, compare outlets, draw figures and write a self-contained index.html to --out."""
-    from framing.corpus import ColumnMap
     from framing.lexicon import read_lexicons
 
-    columns = ColumnMap(id=id_col, outlet=outlet_col, text=text_col, explicit_id=id_col != "id",
-                        explicit_outlet=outlet_col != "outlet")  # fmt: skip
     try:
-        _analyze_and_report(inputs, out, read_lexicons(lexicon or None), columns=columns,
+        _analyze_and_report(inputs, out, read_lexicons(lexicon or None),
+                            columns=_columns(id_col, outlet_col, text_col),
                             spacy_model=spacy_model, seed=seed, n_boot=bootstrap)  # fmt: skip
     except FramingError as exc:
         raise _fail(exc) from exc
