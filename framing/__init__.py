@@ -5,6 +5,7 @@ from __future__ import annotations
 from framing.analyze import AnalysisResult, analyze
 from framing.corpus import ColumnMap, iter_corpus, read_corpus, sample_corpus_path
 from framing.errors import CorpusError, FramingError, LexiconError
+from framing.highlight import kwic
 from framing.lexicon import Concept, Entry, Lexicon, read_lexicons, write_lexicon
 from framing.match import Matches, match_corpus
 from framing.nlp import make_nlp
@@ -32,6 +33,7 @@ __all__ = [
     "article_concept_counts",
     "concept_shares",
     "iter_corpus",
+    "kwic",
     "make_nlp",
     "match_corpus",
     "profile_articles",

@@ -252,6 +252,34 @@ def compare(
     typer.echo(f"wrote {', '.join(written)} to {folder}")
 
 
+@app.command()
+def kwic(
+    folder: Annotated[Path, typer.Argument(help="An output folder of `framing analyze`.")],
+    entry: Annotated[str | None, typer.Option(help="An entry id.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="A category (includes its sub-categories).")
+    ] = None,
+    window: Annotated[
+        int, typer.Option(help="Characters of context on each side (up to 80).")
+    ] = 50,
+    out: Annotated[Path | None, typer.Option(help="Also write the lines to this CSV.")] = None,
+) -> None:
+    """Keyword-in-context lines of an entry's or a category's hits, to read what is counted."""
+    from framing.highlight import kwic as lines_of
+
+    try:
+        table = lines_of(folder, entry=entry, category=category, window=window)
+    except FramingError as exc:
+        raise _fail(exc) from exc
+    if out is not None:
+        table.to_csv(out, index=False, lineterminator="\n")
+    for row in table.to_dict("records"):
+        who = f" [{row['voice']}{': ' + str(row['speaker']) if row['speaker'] else ''}]"
+        where = f"{row['outlet']} {row['article_id']}{who if row['voice'] != 'narrator' else ''}"
+        typer.echo(f"{row['left']!s:>{window}}[{row['hit']}]{row['right']!s:<{window}}  {where}")
+    typer.echo(f"{len(table)} lines")
+
+
 @lexicon_app.command("validate")
 def lexicon_validate(
     paths: Annotated[

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ARTICLE_COLUMNS",
+    "CONTEXT_CHARS",
     "HIT_COLUMNS",
     "OVERLAP_POLICY",
     "LexiconMatcher",
@@ -53,7 +54,10 @@ HIT_COLUMNS = [
     "speaker",
     "weight",
     "stance",
+    "left",
+    "right",
 ]
+CONTEXT_CHARS = 80  # characters of context kept on each side of a hit, for reading hits (KWIC)
 ARTICLE_COLUMNS = ["article_id", "outlet", "n_tokens", "status", "message"]
 
 # Curly quotes and exotic spaces become their plain forms one-for-one, so offsets stay valid.
@@ -82,6 +86,7 @@ _PLAIN = str.maketrans(
     }
 )
 _SPACE_RUN = re.compile(r" {2,}")
+_ANY_SPACE = re.compile(r"\s+")
 _QUOTE_CHARS = "\"'“”„‟«»‘’‹›"
 # Token-pattern keys that the tokenizer alone sets; any other key needs the full pipeline.
 _LEXICAL_KEYS = {
@@ -467,6 +472,10 @@ class Matches:
     lexicon: Lexicon
 
 
+def _context(text: str) -> str:
+    return _ANY_SPACE.sub(" ", text)  # one line: newlines and runs of spaces become one space
+
+
 def _count_tokens(doc: Doc) -> int:
     from spacy.attrs import IS_PUNCT, IS_SPACE
 
@@ -554,6 +563,8 @@ def iter_matches(
                         speaker,
                         entry.weight,
                         ";".join(entry.stance),
+                        _context(text[max(0, start - CONTEXT_CHARS) : start]),
+                        _context(text[end : end + CONTEXT_CHARS]),
                     )
                 )
         articles = chunk[[c for c in chunk.columns if c != "text"]].copy()
