@@ -5,7 +5,7 @@ from __future__ import annotations
 from framing.analyze import AnalysisResult, analyze
 from framing.corpus import ColumnMap, iter_corpus, read_corpus, sample_corpus_path
 from framing.errors import CorpusError, FramingError, LexiconError
-from framing.highlight import kwic
+from framing.highlight import highlight, kwic, neutralize
 from framing.lexicon import Concept, Entry, Lexicon, read_lexicons, write_lexicon
 from framing.match import Matches, match_corpus
 from framing.nlp import make_nlp
@@ -32,10 +32,12 @@ __all__ = [
     "analyze",
     "article_concept_counts",
     "concept_shares",
+    "highlight",
     "iter_corpus",
     "kwic",
     "make_nlp",
     "match_corpus",
+    "neutralize",
     "profile_articles",
     "profile_outlets",
     "read_corpus",

@@ -280,6 +280,34 @@ def kwic(
     typer.echo(f"{len(table)} lines")
 
 
+@app.command()
+def highlight(
+    source: Annotated[str, typer.Argument(help="A text file, or - to read standard input.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML page to write.")],
+    lexicon: LexiconOpt = None,
+) -> None:
+    """Write a page that marks and explains every loaded wording of one article."""
+    import sys
+
+    from framing.highlight import highlight as mark
+    from framing.lexicon import read_lexicons
+
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise FramingError(f"{path}: no such file")
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        page = mark(text, read_lexicons(lexicon or None))
+    except FramingError as exc:
+        raise _fail(exc) from exc
+    page.save(out)
+    loaded = int((page.hits["weight"] > 0).sum())
+    typer.echo(f"{loaded} loaded wordings marked in {page.n_tokens} words -> {out}")
+
+
 @lexicon_app.command("validate")
 def lexicon_validate(
     paths: Annotated[

@@ -47,7 +47,7 @@ class ColumnMap:
 
 
 def sample_corpus_path() -> Path:
-    """The bundled fictional sample corpus (4 outlets x 15 articles), a JSONL file."""
+    """The bundled fictional sample corpus (4 outlets x 21 articles), a JSONL file."""
     return Path(__file__).resolve().parent / "data" / "sample" / "sample.jsonl"
 
 
@@ -196,7 +196,7 @@ def _iter_table(
                         else (f"expected a JSON object, got {type(record).__name__}")
                     )
                 except json.JSONDecodeError as exc:
-                    problem = f"invalid JSON: {exc.msg}"
+                    problem = f"invalid JSON at column {exc.colno}: {exc.msg}"
                 if problem:  # an unreadable line is still a record: skipped, with the reason
                     message = f"line {lineno}: {problem}"
                     yield acc.row(article_id=None, outlet=path.stem, text="", source=source,

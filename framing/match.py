@@ -573,6 +573,23 @@ def iter_matches(
         yield Matches(hits=hits, articles=articles, lexicon=matcher.lexicon)
 
 
+_COMPILED: dict[tuple[int, int], tuple[Lexicon, Language, LexiconMatcher]] = {}
+
+
+def _compiled(lexicon: Lexicon, nlp: Language) -> LexiconMatcher:
+    """The compiled matcher of a lexicon and pipeline, kept for the next call (a few at most):
+    compiling takes about a second, and teaching views match one short text at a time."""
+    key = (id(lexicon), id(nlp))
+    cached = _COMPILED.get(key)
+    if cached is not None and cached[0] is lexicon and cached[1] is nlp:
+        return cached[2]
+    if len(_COMPILED) >= 4:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    matcher = LexiconMatcher(lexicon, nlp)
+    _COMPILED[key] = (lexicon, nlp, matcher)  # holding both keeps their ids from being reused
+    return matcher
+
+
 def match_corpus(
     corpus: pd.DataFrame,
     lexicon: Lexicon | None = None,
@@ -600,7 +617,7 @@ def match_corpus(
         Hits (one row per hit, offsets into each article's text) and the articles table.
     """
     lexicon = read_lexicons() if lexicon is None else lexicon
-    matcher = LexiconMatcher(lexicon, nlp if nlp is not None else make_nlp())
+    matcher = _compiled(lexicon, nlp if nlp is not None else make_nlp())
     frame = corpus.copy()
     if "status" not in frame:
         frame["status"] = "ok"

@@ -305,6 +305,9 @@ def _sentence_end(text: str, pos: int, ceiling: int) -> int:
 
 
 def _clean_speaker(raw: str) -> str:
+    head = raw.split(",")[0]
+    if "," in raw and len(head.split()) >= 2 and _NAME_RE.fullmatch(head.strip()):
+        raw = head  # "Gennady Lomakin, the Russia-appointed head" -> the name
     words = raw.strip(" ,.:;").split()
     while words and words[0] in _NOT_NAMES:
         words = words[1:]

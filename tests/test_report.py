@@ -62,3 +62,34 @@ def test_report_renders_in_headless_chromium(demo_report: Path, tmp_path: Path) 
                          timeout=120).stdout  # fmt: skip
     assert "Loaded language and framing by outlet" in dom
     assert dom.count("<img") == len(list((demo_report / "figures").glob("*.png")))
+
+
+def test_highlight_page_renders_in_headless_chromium(tmp_path: Path) -> None:
+    """A sample article's page: every hit marked in the rendered DOM, with its tooltip text."""
+    from html import unescape
+
+    from framing.corpus import read_corpus, sample_corpus_path
+    from framing.highlight import highlight
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium (see .ci/run)")
+        pytest.skip("chromium is not installed")
+    text = read_corpus(sample_corpus_path()).set_index("article_id").loc["ed-01", "text"]
+    page = highlight(text)
+    path = page.save(tmp_path / "page.html")
+    common = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+              "--window-size=1000,2400"]  # fmt: skip
+    shot = tmp_path / "page.png"
+    subprocess.run([*common, f"--screenshot={shot}", path.as_uri()], check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert shot.stat().st_size > 50_000
+    dom = subprocess.run([*common, "--dump-dom", path.as_uri()], check=True, capture_output=True,
+                         text=True, timeout=120).stdout  # fmt: skip
+    marked = set(re.findall(r'<mark [^>]*data-hit="(\d+)"', dom))
+    assert marked == {str(i + 1) for i in range(len(page.hits))}
+    titles = unescape(" ".join(re.findall(r'title="([^"]*)"', dom)))
+    for row in page.hits.itertuples():
+        assert row.entry_id in titles
+    assert "<script" not in dom
