@@ -78,12 +78,12 @@ def generate(path: Path, n_articles: int, n_words: int, seed: int) -> list[str]:
     return texts
 
 
-def run_framing(path: Path, out: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of `framing analyze` in a child process."""
+def run_framing(path: Path, out: Path, processes: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of `framing analyze` in a child process (workers not counted)."""
     code = (
         "import resource, sys, time, framing\n"
         "t = time.perf_counter()\n"
-        f"framing.analyze([{str(path)!r}], {str(out)!r}, progress=False)\n"
+        f"framing.analyze([{str(path)!r}], {str(out)!r}, progress=False, processes={processes})\n"
         "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print(time.perf_counter() - t, rss)\n"
     )
@@ -120,16 +120,18 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=600)
     parser.add_argument("--naive-sample", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     corpus = folder / "corpus.jsonl"
     texts = generate(corpus, args.articles, args.words, args.seed)
-    seconds, rss = run_framing(corpus, folder / "out")
+    seconds, rss = run_framing(corpus, folder / "out", args.processes)
     floor_seconds, tokens = run_floor(texts)
     naive_per_article = run_naive(texts, args.naive_sample)
     n = len(texts)
     print(f"corpus: {n:,} synthetic articles, {args.words} words each, {tokens:,} spaCy tokens")
-    print(f"framing analyze: {n / seconds:8.0f} articles/s {tokens / seconds:10,.0f} tokens/s "
+    print(f"framing analyze ({args.processes} process{'es' if args.processes > 1 else ''}):")
+    print(f"                 {n / seconds:8.0f} articles/s {tokens / seconds:10,.0f} tokens/s "
           f"peak RSS {rss:.0f} MB (whole run, {seconds:.1f} s)")  # fmt: skip
     floor_rate = tokens / floor_seconds
     print(f"tokenizer floor: {n / floor_seconds:8.0f} articles/s {floor_rate:10,.0f} tokens/s")

@@ -14,7 +14,7 @@ import pandas as pd
 from framing.corpus import ColumnMap, iter_corpus
 from framing.errors import FramingError
 from framing.lexicon import Lexicon, read_lexicons
-from framing.match import OVERLAP_POLICY, LexiconMatcher, iter_matches
+from framing.match import OVERLAP_POLICY, LexiconMatcher, iter_matches, iter_matches_parallel
 from framing.nlp import make_nlp, pipeline_name
 from framing.profile import (
     article_concept_counts,
@@ -132,6 +132,7 @@ def analyze(
     category_level: int | None = 1,
     chunk_size: int = 1000,
     progress: bool | None = None,
+    processes: int = 1,
 ) -> AnalysisResult:
     """Analyse corpus files and write the result folder (DESIGN.md section 6).
 
@@ -160,6 +161,8 @@ def analyze(
         Articles held in memory at once.
     progress
         Show a progress bar; ``None`` shows it only on a terminal.
+    processes
+        Worker processes for matching (1: in this process). The output is identical.
 
     Returns
     -------
@@ -172,8 +175,9 @@ def analyze(
         raise FramingError(f"--format: expected 'csv' or 'parquet', got '{fmt}'")
     paths = [Path(p) for p in inputs]
     lexicon = read_lexicons() if lexicon is None else lexicon
+    if processes < 1:
+        raise FramingError(f"--processes: expected 1 or more, got {processes}")
     nlp = make_nlp(spacy_model)
-    matcher = LexiconMatcher(lexicon, nlp)
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     file = {name: out_dir / f"{name}.{fmt}" for name in OUTPUT_FILES}
@@ -185,9 +189,13 @@ def analyze(
     empty = {}
     bar = tqdm(unit=" articles", disable=(None if progress is None else not progress), leave=False)
     try:
-        for matches in iter_matches(
-            iter_corpus(paths, columns=columns, chunk_size=chunk_size), matcher
-        ):
+        chunks = iter_corpus(paths, columns=columns, chunk_size=chunk_size)
+        stream = (
+            iter_matches_parallel(chunks, lexicon, processes=processes, spacy_model=spacy_model)
+            if processes > 1
+            else iter_matches(chunks, LexiconMatcher(lexicon, nlp))
+        )
+        for matches in stream:
             articles = matches.articles[ARTICLE_OUTPUT_COLUMNS]
             profiles = profile_articles(matches, level=category_level)
             writers["articles"].write(articles)
@@ -252,6 +260,7 @@ def analyze(
         "ci": ci,
         "category_level": category_level,
         "format": fmt,
+        "processes": processes,
         "inputs": _describe_inputs(paths),
         "records": n_records,
         "analysed": n_ok,

@@ -107,6 +107,7 @@ def analyze(
     category_level: Annotated[
         int, typer.Option(help="Category depth in profiles; 0 = full ids.")
     ] = 1,
+    processes: Annotated[int, typer.Option(help="Worker processes for matching.")] = 1,
 ) -> None:
     """Match lexicons in a corpus; write articles, matches and profiles to --out."""
     from framing.analyze import analyze as run
@@ -123,6 +124,7 @@ def analyze(
             seed=seed,
             n_boot=bootstrap,
             category_level=category_level or None,
+            processes=processes,
         )
     except FramingError as exc:
         raise _fail(exc) from exc

@@ -219,3 +219,18 @@ def test_cli_compare_writes_tables(corpus: Path, lexicon_file: Path, tmp_path: P
     assert (out / "figures" / "words_north-post-vs-rest.png").stat().st_size > 10_000
     missing = runner.invoke(app, ["compare", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "articles.csv: not found" in missing.output
+
+
+def test_cli_analyze_processes_give_identical_files(tmp_path: Path) -> None:
+    from framing.analyze import analyze
+    from framing.corpus import sample_corpus_path
+
+    for n in (1, 2):
+        analyze([sample_corpus_path()], tmp_path / f"p{n}", processes=n, chunk_size=10,
+                n_boot=100, progress=False)  # fmt: skip
+    for name in ("articles", "matches", "article_profiles", "outlet_profiles", "concept_shares"):
+        one = (tmp_path / "p1" / f"{name}.csv").read_bytes()
+        assert one == (tmp_path / "p2" / f"{name}.csv").read_bytes(), name
+    result = runner.invoke(app, ["analyze", str(sample_corpus_path()), "--out", str(tmp_path / "x"),
+                                 "--processes", "0"])  # fmt: skip
+    assert result.exit_code == 2 and "--processes: expected 1 or more, got 0" in result.output
