@@ -26,7 +26,7 @@ import pandas as pd
 from framing.lexicon import Concept
 from framing.profile import (
     bootstrap_rates,
-    bootstrap_weights,
+    bootstrap_sums,
     count_matrix,
     ok_articles,
     outlet_rng,
@@ -454,9 +454,7 @@ def compare_shares(
         arts = ok[ok["outlet"].isin(outlets)]
         counts = count_matrix(grouped, pd.Index(arts["article_id"]), columns,
                               ("concept", "voice", "variant"))  # fmt: skip
-        boot = np.concatenate(
-            [w @ counts for w in bootstrap_weights(len(arts), n_boot, outlet_rng(seed, name))]
-        ) if len(arts) else np.zeros((n_boot, len(columns)))  # fmt: skip
+        boot = bootstrap_sums(counts, outlet_rng(seed, name), n_boot)
         sides.append((counts.sum(axis=0), boot))
     rows = []
     first = 0

@@ -291,6 +291,11 @@ def _reference_rates() -> pd.DataFrame:
     return table[table["voice"] == "all"][["outlet", "rate_per_1k", "ci_low", "ci_high"]]
 
 
+def _match_text(text: str, lexicon: Lexicon) -> Matches:
+    corpus = pd.DataFrame({"article_id": ["article"], "outlet": ["article"], "text": [text]})
+    return match_corpus(corpus, lexicon)
+
+
 def highlight(
     text: str,
     lexicon: Lexicon | None = None,
@@ -322,8 +327,7 @@ def highlight(
     from framing.lexicon import read_lexicons
 
     lexicon = read_lexicons() if lexicon is None else lexicon
-    corpus = pd.DataFrame({"article_id": ["article"], "outlet": ["article"], "text": [text]})
-    matches = match_corpus(corpus, lexicon)
+    matches = _match_text(text, lexicon)
     hits = matches.hits.sort_values(["start_char", "end_char"], kind="stable")
     reference = _reference_rates() if compare_with_sample else None
     return Highlight(text, hits, int(matches.articles["n_tokens"].iloc[0]), lexicon, reference)
@@ -406,8 +410,7 @@ def neutralize(text: str, lexicon: Lexicon | None = None) -> Neutralized:
     from framing.lexicon import read_lexicons
 
     lexicon = read_lexicons() if lexicon is None else lexicon
-    corpus = pd.DataFrame({"article_id": ["article"], "outlet": ["article"], "text": [text]})
-    hits = match_corpus(corpus, lexicon).hits
+    hits = _match_text(text, lexicon).hits
     candidates = []
     for row in hits.to_dict("records"):
         start, end, original = int(row["start_char"]), int(row["end_char"]), str(row["text"])

@@ -196,6 +196,11 @@ def count_matrix(
     return counts
 
 
+def bootstrap_sums(values: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """Column sums of `values` (articles x K) in `n_boot` resamples of its rows: n_boot x K."""
+    return np.concatenate([w @ values for w in bootstrap_weights(len(values), n_boot, rng)])
+
+
 def bootstrap_rates(
     counts: np.ndarray, tokens: np.ndarray, rng: np.random.Generator, n_boot: int
 ) -> np.ndarray:
@@ -265,30 +270,14 @@ def profile_outlets(
         outlet = str(outlet)
         index = pd.Index(group["article_id"])
         tokens = group["n_tokens"].to_numpy(dtype=np.float64)
-        counts = np.zeros((len(group), len(key_list)))
-        weights = np.zeros(len(key_list))
         mine = article_profiles[article_profiles["outlet"] == outlet]
-        if not mine.empty and key_list:
-            col = pd.MultiIndex.from_tuples(key_list).get_indexer(
-                pd.MultiIndex.from_frame(mine[["category", "voice"]])
-            )
-            row = index.get_indexer(mine["article_id"])
-            np.add.at(counts, (row, col), mine["count"].to_numpy(dtype=np.float64))
-            np.add.at(weights, col, mine["weight"].to_numpy(dtype=np.float64))
+        counts = count_matrix(mine, index, key_list)
+        weights = count_matrix(mine.assign(count=mine["weight"]), index, key_list).sum(axis=0)
         total_tokens = tokens.sum()
         with np.errstate(all="ignore"):
             rate = 1000 * counts.sum(axis=0) / total_tokens
-            boot = (
-                np.concatenate(
-                    [
-                        1000 * (w @ counts) / (w @ tokens)[:, None]
-                        for w in bootstrap_weights(len(group), n_boot, outlet_rng(seed, outlet))
-                    ]
-                )
-                if key_list
-                else np.empty((0, 0))
-            )
-        low, high = percentile_interval(boot, ci) if key_list else (np.array([]), np.array([]))
+        boot = bootstrap_rates(counts, tokens, outlet_rng(seed, outlet), n_boot)
+        low, high = percentile_interval(boot, ci)
         warning = warning_for(len(group), int(total_tokens))
         for k, (category, voice) in enumerate(key_list):
             rows.append(
@@ -387,9 +376,7 @@ def concept_shares(
         # bootstrap resamples serves them all (the same resamples as its rate intervals).
         columns = [(c, v, variant) for c, v in pairs for variant in concepts[c].variants]
         counts = count_matrix(mine, index, columns, ("concept", "voice", "variant"))
-        boot = np.concatenate(
-            [w @ counts for w in bootstrap_weights(len(group), n_boot, outlet_rng(seed, outlet))]
-        )
+        boot = bootstrap_sums(counts, outlet_rng(seed, outlet), n_boot)
         first = 0
         for concept_id, voice in pairs:
             block = slice(first, first + len(concepts[concept_id].variants))

@@ -501,9 +501,6 @@ def find_quotes(
     return out
 
 
-_FULL_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+))+")
-
-
 _PERSON_TITLE = re.compile(
     r"^the (?:minister|spokesman|spokeswoman|spokesperson|governor|president|general|commander|"
     r"mayor|envoy|ambassador|chancellor|prime minister|senator|colonel|official)$"
