@@ -108,6 +108,14 @@ def analyze(
         int, typer.Option(help="Category depth in profiles; 0 = full ids.")
     ] = 1,
     processes: Annotated[int, typer.Option(help="Worker processes for matching.")] = 1,
+    chunk_size: Annotated[int, typer.Option(help="Articles per chunk held in memory.")] = 1000,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run in --out after its last finished chunk.",
+        ),
+    ] = False,
 ) -> None:
     """Match lexicons in a corpus; write articles, matches and profiles to --out."""
     from framing.analyze import analyze as run
@@ -125,6 +133,8 @@ def analyze(
             n_boot=bootstrap,
             category_level=category_level or None,
             processes=processes,
+            chunk_size=chunk_size,
+            resume=resume,
         )
     except FramingError as exc:
         raise _fail(exc) from exc

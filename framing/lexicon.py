@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +174,14 @@ def read_lexicons(paths: Iterable[str | Path] | None = None) -> Lexicon:
         With every problem in every file (file, line, field path, message), not just the first.
     """
     files = _lexicon_files([bundled_lexicon_dir()] if paths is None else paths)
+    cache = _cache_file(files)
+    if cache is not None:
+        try:
+            cached = pickle.loads(cache.read_bytes())
+            if isinstance(cached, Lexicon):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # no cache yet, or one from another version of this code: read the files
     problems: list[Problem] = []
     if not files:
         problems.append(Problem(", ".join(map(str, paths or [])), None, "", "no lexicon files"))
@@ -181,7 +193,34 @@ def read_lexicons(paths: Iterable[str | Path] | None = None) -> Lexicon:
     lexicon = _merge(parsed, problems)
     if problems:
         raise LexiconError(problems)
+    if cache is not None:
+        with contextlib.suppress(OSError):  # a read-only home only costs the next read its time
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(cache)
     return lexicon
+
+
+def _cache_file(files: list[Path]) -> Path | None:
+    """Where a valid read of exactly these files (and this validation code) is kept.
+
+    Parsing and validating the bundled lexicons takes about a second, paid by every command
+    and every worker process; the pickled result loads in milliseconds. The key covers each
+    file's path and bytes and the source of this module, so any edit means a fresh read.
+    Set FRAMING_CACHE_DIR to move the cache, or to an empty string to switch it off.
+    """
+    folder = os.environ.get("FRAMING_CACHE_DIR")
+    if folder == "":
+        return None
+    root = Path(folder) if folder else Path.home() / ".cache" / "framing"
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    try:
+        for f in files:
+            digest.update(str(f.resolve()).encode() + b"\0" + f.read_bytes() + b"\0")
+    except OSError:
+        return None  # a missing file: the normal read reports it
+    return root / "lexicons" / f"{digest.hexdigest()}.pickle"
 
 
 # --- parsing with line numbers -------------------------------------------------------------

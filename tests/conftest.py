@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,10 @@ import pytest
 import yaml
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+# Lexicon reads are cached (framing.lexicon._cache_file): tests start with an empty cache of
+# their own, so they exercise both the first read and the cached one, and leave ~/.cache alone.
+os.environ["FRAMING_CACHE_DIR"] = tempfile.mkdtemp(prefix="framing-test-cache-")
 
 
 def base_lexicon(**overrides: Any) -> dict[str, Any]:

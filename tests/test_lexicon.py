@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import base_lexicon, entry
 
 from framing.errors import LexiconError
@@ -181,3 +182,24 @@ def test_lexicon_bundled_files_validate() -> None:
     assert {"russia-ukraine"} <= {i.name for i in lex.infos}
     for e in lex:
         assert e.explain and e.sources and e.hit_examples and e.miss_examples
+
+
+def test_cached_read_equals_fresh_read_and_follows_edits(
+    write_lexicon: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_lexicon()
+    fresh = read_lexicons([path])
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 1
+    cached = read_lexicons([path])
+    assert list(cached) == list(fresh) and cached.concepts == fresh.concepts
+    data = base_lexicon()
+    data["entries"][0]["explain"] = "An edited explanation."
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert read_lexicons([path]).entries[0].explain == "An edited explanation."
+    # A damaged cache file is ignored, not trusted.
+    for pickled in (tmp_path / "cache").rglob("*.pickle"):
+        pickled.write_bytes(b"not a pickle")
+    assert read_lexicons([path]).entries[0].explain == "An edited explanation."
+    monkeypatch.setenv("FRAMING_CACHE_DIR", "")
+    assert read_lexicons([path]).entries[0].explain == "An edited explanation."
