@@ -642,7 +642,7 @@ def match_corpus(
     return parts[0]
 
 
-MAX_STRINGS = 2_000_000  # a pipeline whose StringStore grew past this is rebuilt (memory)
+MAX_STRINGS = 500_000  # a pipeline whose StringStore grew past this is rebuilt (~420 B each)
 
 
 def renewed(matcher: LexiconMatcher, spacy_model: str | None = None) -> LexiconMatcher:

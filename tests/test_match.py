@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from framing.lexicon import Lexicon, read_lexicons
 from framing.match import OVERLAP_POLICY, match_corpus, normalize_text
+from framing.nlp import make_nlp
 
 
 def hits_in(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
@@ -165,3 +166,29 @@ def test_match_normalize_maps_every_char_back(text: str) -> None:
     for i, ch in enumerate(norm):
         original = text[offsets.to_original(i)]
         assert normalize_text(original)[0] == ch or (ch == " " and original.isspace())
+
+
+def test_pipeline_rebuilt_when_vocabulary_grows_gives_identical_output(
+    write_lexicon: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from framing import match
+    from framing.analyze import OUTPUT_FILES, analyze
+    from framing.corpus import sample_corpus_path
+
+    lexicon = read_lexicons([write_lexicon()])
+    matcher = match.LexiconMatcher(lexicon, make_nlp())
+    assert match.renewed(matcher) is matcher
+    monkeypatch.setattr(match, "MAX_STRINGS", 0)
+    fresh = match.renewed(matcher)
+    assert fresh is not matcher and fresh.nlp is not matcher.nlp
+
+    kept = analyze([sample_corpus_path()], tmp_path / "a", lexicon=lexicon, chunk_size=10,
+                   n_boot=50, progress=False)  # fmt: skip
+    monkeypatch.undo()
+    rebuilt_never = analyze([sample_corpus_path()], tmp_path / "b", lexicon=lexicon,
+                            chunk_size=10, n_boot=50, progress=False)  # fmt: skip
+    assert kept.n_hits == rebuilt_never.n_hits > 0
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (
+            tmp_path / "b" / f"{name}.csv"
+        ).read_bytes()
