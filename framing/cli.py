@@ -407,6 +407,32 @@ def lexicon_evaluate(
         typer.echo(line({str(k): v for k, v in row.items()}))
 
 
+@lexicon_app.command("convert")
+def lexicon_convert(
+    src: Annotated[
+        Path, typer.Argument(help="Native lexicon (.yaml or folder), LIWC .dic or quanteda .yml.")
+    ],
+    dst: Annotated[Path, typer.Argument(help="The file to write.")],
+    to: Annotated[
+        str | None,
+        typer.Option(
+            help="dic, quanteda or native. Default: dic for .dic; for .yml/.yaml the other YAML "
+            "format than SRC's."
+        ),
+    ] = None,
+) -> None:
+    """Convert between native lexicons, LIWC .dic and quanteda YAML dictionaries."""
+    from framing.interop import convert
+
+    try:
+        notes = convert(src, dst, to=to)
+    except FramingError as exc:
+        raise _fail(exc) from exc
+    for note in notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"{src} -> {dst}")
+
+
 review_app = typer.Typer(
     help="Hand review of hits in context -> per-entry precision.", no_args_is_help=True
 )

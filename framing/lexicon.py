@@ -771,7 +771,7 @@ def write_lexicon(lexicon: Lexicon, path: str | Path, *, name: str | None = None
         raise LexiconError([Problem(str(path), None, "lexicon", f"no lexicon named '{name}'")])
     entries = [e for e in lexicon.entries if e.lexicon == info.name]
     used = {e.category for e in entries}
-    used |= {c.rpartition(".")[0] for c in used} - {""}
+    used |= {".".join(c.split(".")[:k]) for c in used for k in range(1, c.count(".") + 1)}
     doc: dict[str, Any] = {
         "lexicon": info.name,
         "version": info.version,

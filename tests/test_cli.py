@@ -234,3 +234,31 @@ def test_cli_analyze_processes_give_identical_files(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", str(sample_corpus_path()), "--out", str(tmp_path / "x"),
                                  "--processes", "0"])  # fmt: skip
     assert result.exit_code == 2 and "--processes: expected 1 or more, got 0" in result.output
+
+
+def test_cli_lexicon_convert_round_trip(tmp_path: Path) -> None:
+    dic = tmp_path / "terms.dic"
+    dic.write_text(
+        "%\n1\tlabel\n2\tframe.war\n%\nregime\t1\nliberat*\t1\t2\nspecial military operation\t2\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["lexicon", "convert", str(dic), str(tmp_path / "terms.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "note: 1 wording is listed under several categories (liberat*)" in result.output
+    assert (tmp_path / "terms-2.yaml").is_file()
+    test = runner.invoke(
+        app, ["lexicon", "test", str(tmp_path / "terms.yaml"), str(tmp_path / "terms-2.yaml")]
+    )
+    assert test.exit_code == 0 and "8 passed, 0 failed" in test.output
+    out = tmp_path / "terms.yml"
+    quanteda = runner.invoke(app, ["lexicon", "convert", str(dic), str(out), "--to", "quanteda"])
+    assert quanteda.exit_code == 0, quanteda.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8")) == {
+        "label": ["regime", "liberat*"],
+        "frame": {"war": ["special military operation", "liberat*"]},
+    }
+    bad = tmp_path / "bad.dic"
+    bad.write_text("%\n1\tlabel\n%\nregime\t3\n", encoding="utf-8")
+    failed = runner.invoke(app, ["lexicon", "convert", str(bad), str(tmp_path / "x.yaml")])
+    assert failed.exit_code == 2
+    assert f"{bad}:4: 'regime': unknown category number 3" in failed.output
