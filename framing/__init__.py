@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from framing.accessor import FrameAnalysis  # importing it registers the df.framing accessor
 from framing.analyze import AnalysisResult, analyze
 from framing.corpus import ColumnMap, iter_corpus, read_corpus, sample_corpus_path
 from framing.errors import CorpusError, FramingError, LexiconError
@@ -24,6 +25,7 @@ __all__ = [
     "Concept",
     "CorpusError",
     "Entry",
+    "FrameAnalysis",
     "FramingError",
     "Lexicon",
     "LexiconError",

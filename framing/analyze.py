@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import pickle
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import pandas as pd
 
-from framing.corpus import ColumnMap, iter_corpus
+from framing.corpus import DEFAULT_MAX_CHARS, ColumnMap, iter_corpus
 from framing.errors import FramingError
 from framing.lexicon import Lexicon, read_lexicons
 from framing.match import (
@@ -31,10 +33,23 @@ from framing.profile import (
     profile_articles,
     profile_outlets,
 )
+from framing.syndication import (
+    SyndicationIndex,
+    check_syndication_policy,
+    describe_policy,
+    syndication_mask,
+)
 
 __all__ = ["OUTPUT_FILES", "AnalysisResult", "analyze"]
 
-OUTPUT_FILES = ("articles", "matches", "article_profiles", "outlet_profiles", "concept_shares")
+OUTPUT_FILES = (
+    "articles",
+    "matches",
+    "article_profiles",
+    "outlet_profiles",
+    "concept_shares",
+    "texts",
+)
 ARTICLE_OUTPUT_COLUMNS = [
     "article_id",
     "outlet",
@@ -46,6 +61,7 @@ ARTICLE_OUTPUT_COLUMNS = [
     "url",
     "source",
 ]
+TEXT_COLUMNS = ["article_id", "text"]
 FLOAT_FORMAT = "%.6g"
 
 
@@ -83,6 +99,8 @@ class ChunkOutput:
     n_records: int
     n_ok: int
     n_hits: int
+    ids: list[str]
+    signatures: list[Any] | None  # MinHash signatures (None: too short, or not analysed)
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,8 @@ class ChunkRenderer:
             n_records=len(articles),
             n_ok=int((articles["status"] == "ok").sum()),
             n_hits=len(matches.hits),
+            ids=articles["article_id"].astype(str).tolist(),
+            signatures=matches.signatures,
         )
 
 
@@ -162,12 +182,41 @@ class _Parts:
         temporary.write_text(json.dumps(counts), encoding="utf-8")
         temporary.replace(self._path(index, "done"))  # atomic: a chunk is finished or not
 
+    def write_texts(self, index: int, texts: pd.DataFrame) -> None:
+        """The texts framing made (from HTML, cleaning, splitting), which hit offsets index."""
+        self._path(index, f"texts.{self.fmt}").write_bytes(encode_table(texts, self.fmt))
+
+    def write_signatures(self, index: int, chunk: ChunkOutput) -> None:
+        """Signatures, so that `--resume` can rebuild the near-duplicate index unmatched."""
+        with self._path(index, "signatures.pickle").open("wb") as fh:
+            pickle.dump((chunk.ids, chunk.signatures), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def read_signatures(self, index: int) -> tuple[list[str], list[Any]]:
+        with self._path(index, "signatures.pickle").open("rb") as fh:
+            ids, signatures = pickle.load(fh)
+        return ids, signatures
+
     def files(self, name: str, n_chunks: int) -> list[Path]:
         return [self._path(i, f"{name}.{self.fmt}") for i in range(n_chunks)]
 
 
-def _concatenate(parts: list[Path], target: Path, fmt: str) -> None:
-    """Join chunk tables into one file, one part in memory at a time."""
+def _concatenate(
+    parts: list[Path],
+    target: Path,
+    fmt: str,
+    transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """Join chunk tables into one file, one part in memory at a time (each part changed by
+    `transform` on the way, if given)."""
+    if transform is not None:
+        with TemporaryDirectory(dir=target.parent) as tmp:
+            changed = []
+            for k, part in enumerate(parts):
+                changed.append(Path(tmp) / f"{k}.{fmt}")
+                table = _read_table(part, fmt, as_text=True)
+                changed[-1].write_bytes(encode_table(transform(table), fmt))
+            _concatenate(changed, target, fmt)
+        return
     if fmt == "csv":
         with target.open("wb") as out:
             header = b""
@@ -198,10 +247,18 @@ def _read_parts(parts: list[Path], fmt: str, columns: list[str] | None = None) -
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def _read_table(path: Path, fmt: str, columns: list[str] | None = None) -> pd.DataFrame:
+def _read_table(
+    path: Path, fmt: str, columns: list[str] | None = None, *, as_text: bool = False
+) -> pd.DataFrame:
+    """A table written by `encode_table`; ``as_text`` reads every CSV cell as the string it is
+    (for tables that are written back: "007" or "1.50" must not become numbers)."""
     if fmt == "csv":
+        text_columns = ("article_id", "outlet", "duplicate_of")
         return pd.read_csv(
-            path, usecols=columns, keep_default_na=False, dtype={"article_id": str, "outlet": str}
+            path,
+            usecols=columns,
+            keep_default_na=False,
+            dtype=str if as_text else dict.fromkeys(text_columns, str),
         )
     return pd.read_parquet(path, columns=list(columns) if columns else None)
 
@@ -243,6 +300,14 @@ def analyze(
     progress: bool | None = None,
     processes: int = 1,
     resume: bool = False,
+    scheduler: str | None = None,
+    language: str | None = "lexicon",
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+    dedupe_ids: bool = False,
+    clean: bool | None = None,
+    split: bool = False,
+    syndicated: str = "keep",
+    syndication_threshold: float = 0.8,
 ) -> AnalysisResult:
     """Analyse corpus files and write the result folder (DESIGN.md section 6).
 
@@ -278,6 +343,21 @@ def analyze(
     resume
         Continue an interrupted run into the same folder after its last finished chunk; the
         output is identical to an uninterrupted run. Refused if inputs or settings changed.
+    scheduler
+        Address of a running Dask scheduler (e.g. ``tcp://127.0.0.1:8786``): match on its
+        workers instead of here (`framing.distributed`). The output is identical.
+    language
+        Skip articles in another language (ISO 639-1 code); ``"lexicon"``: the lexicons'
+        language; ``None``: keep every language.
+    max_chars, dedupe_ids, clean, split
+        As in `framing.corpus.iter_corpus`: the size limit, repeated ids, scrape cleaning
+        (default: .txt/.html only) and splitting multi-article files.
+    syndicated
+        Near-duplicate articles (`framing.syndication`) in profiles: ``keep`` counts every
+        article, ``first`` the first of each story, ``drop`` none of a story's articles; all
+        three flag copies in ``articles.duplicate_of``. ``off`` skips the detection.
+    syndication_threshold
+        Estimated Jaccard similarity of 5-word shingles at or above which an article is a copy.
 
     Returns
     -------
@@ -294,11 +374,24 @@ def analyze(
         raise FramingError(f"--processes: expected 1 or more, got {processes}")
     if chunk_size < 1:
         raise FramingError(f"--chunk-size: expected 1 or more, got {chunk_size}")
+    if scheduler is not None and processes > 1:
+        raise FramingError("--scheduler and --processes: give one; the cluster has the workers")
+    if syndicated != "off":
+        check_syndication_policy(syndicated)
     paths = [Path(p) for p in inputs]
     lexicon = read_lexicons() if lexicon is None else lexicon
+    if language == "lexicon":
+        languages = sorted({i.language for i in lexicon.infos})
+        if len(languages) > 1:
+            raise FramingError(
+                f"the lexicons are in {', '.join(languages)}: pass --language CODE or "
+                "--any-language"
+            )
+        language = languages[0] if languages else None
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     described = _describe_inputs(paths) if all(p.exists() for p in paths) else []
+    index = None if syndicated == "off" else SyndicationIndex(threshold=syndication_threshold)
     job = {
         "framing": __version__,
         "inputs": described,
@@ -308,29 +401,73 @@ def analyze(
         "format": fmt,
         "category_level": category_level,
         "chunk_size": chunk_size,
+        "language": language,
+        "max_chars": max_chars,
+        "dedupe_ids": dedupe_ids,
+        "clean": clean,
+        "split": split,
+        "syndication": None if index is None else index.settings,
     }
     parts = _Parts(out_dir / PARTIAL, fmt)
     n_done = parts.start(job, resume)
+    copies: dict[str, str] = {}  # article id -> the first article of its story
+
+    def flag(ids: list[str], signatures: list[Any] | None) -> None:
+        if index is not None and signatures is not None:
+            found = index.add_signatures(ids, signatures)
+            copies.update((i, root) for i, root in zip(ids, found, strict=True) if root)
+
+    for k in range(n_done):  # the index as the interrupted run had it
+        flag(*parts.read_signatures(k))
     render = ChunkRenderer(fmt=fmt, category_level=category_level)
+    signer = None if index is None else index.signer
     nlp = make_nlp(spacy_model)
-    bar = tqdm(unit=" articles", disable=(None if progress is None else not progress), leave=False)
-    try:
+    client: Any = None  # a distributed.Client
+    if scheduler is not None:
+        from framing.distributed import connect
+
+        client = connect(scheduler)  # fails fast, naming the address
+    corpus = iter_corpus(paths, columns=columns, chunk_size=chunk_size, language=language,
+                         max_chars=max_chars, dedupe_ids=dedupe_ids, clean=clean,
+                         split=split)  # fmt: skip
+
+    def chunks() -> Iterator[pd.DataFrame]:
         # Finished chunks are read again (cheap) but not matched: ids seen before still count
         # as duplicates, and chunk k of this run is chunk k of the interrupted one.
-        chunks = itertools.islice(iter_corpus(paths, columns=columns, chunk_size=chunk_size),
-                                  n_done, None)  # fmt: skip
+        for k, chunk in enumerate(itertools.islice(corpus, n_done, None), start=n_done):
+            parts.write_texts(k, chunk.loc[chunk["derived"].astype(bool), TEXT_COLUMNS])
+            yield chunk
+
+    bar = tqdm(unit=" articles", disable=(None if progress is None else not progress), leave=False)
+    try:
         stream: Iterator[ChunkOutput]
-        if processes > 1:
+        if client is not None:
+            from framing.distributed import iter_matches_dask
+
+            stream = iter_matches_dask(
+                chunks(), lexicon, client=client, spacy_model=spacy_model, then=render,
+                signer=signer,
+            )  # fmt: skip
+        elif processes > 1:
             stream = iter_matches_parallel(
-                chunks, lexicon, processes=processes, spacy_model=spacy_model, then=render
-            )
+                chunks(), lexicon, processes=processes, spacy_model=spacy_model, then=render,
+                signer=signer,
+            )  # fmt: skip
         else:
-            stream = _match_here(chunks, LexiconMatcher(lexicon, nlp), spacy_model, render)
-        for index, chunk in enumerate(stream, start=n_done):
-            parts.write(index, chunk)
+            matcher = LexiconMatcher(lexicon, nlp)
+            stream = _match_here(chunks(), matcher, spacy_model, render, signer)
+        for k, chunk in enumerate(stream, start=n_done):
+            flag(chunk.ids, chunk.signatures)
+            if index is not None:
+                parts.write_signatures(k, chunk)
+            parts.write(k, chunk)
             bar.update(chunk.n_records)
     finally:
         bar.close()
+        if client is not None:
+            client.close()
+        if index is not None:
+            index.close()
     counts = parts.finished()
     n_records = sum(c["records"] for c in counts)
     if n_records == 0:
@@ -338,12 +475,29 @@ def analyze(
     n_ok = sum(c["ok"] for c in counts)
     n_hits = sum(c["hits"] for c in counts)
     n_chunks = len(counts)
-    for name in ("articles", "matches", "article_profiles"):
+
+    def with_copies(articles: pd.DataFrame) -> pd.DataFrame:
+        ids = articles["article_id"].astype(str)
+        return articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
+
+    _concatenate(parts.files("articles", n_chunks), out_dir / f"articles.{fmt}", fmt, with_copies)
+    for name in ("matches", "article_profiles", "texts"):
         _concatenate(parts.files(name, n_chunks), out_dir / f"{name}.{fmt}", fmt)
 
     articles_table = _read_table(
-        out_dir / f"articles.{fmt}", fmt, ["article_id", "outlet", "n_tokens", "status"]
+        out_dir / f"articles.{fmt}",
+        fmt,
+        ["article_id", "outlet", "n_tokens", "status", "duplicate_of"],
     )
+    policy = "keep" if syndicated == "off" else syndicated
+    counted = syndication_mask(articles_table, policy)
+    analysed = articles_table["status"] == "ok"
+    syndication_note = (
+        "Syndicated copies not looked for (--syndicated off)."
+        if syndicated == "off"
+        else describe_policy(policy, int((analysed & ~counted).sum()), int(analysed.sum()))
+    )
+    articles_table = articles_table[counted]
     article_profiles = _read_table(out_dir / f"article_profiles.{fmt}", fmt)
     outlets = profile_outlets(article_profiles, articles_table, seed=seed, n_boot=n_boot, ci=ci)
     concept_counts = _read_parts(parts.files("concept_counts", n_chunks), fmt)
@@ -380,8 +534,20 @@ def analyze(
         "category_level": category_level,
         "format": fmt,
         "processes": processes,
+        "scheduler": scheduler,
         "chunk_size": chunk_size,
         "resumed_after_chunks": n_done,
+        "language": language,
+        "max_chars": max_chars,
+        "dedupe_ids": dedupe_ids,
+        "clean": {None: "txt/html only", True: "all", False: "none"}[clean],
+        "split_articles": split,
+        "syndication": {
+            **(index.settings if index is not None else {}),
+            "policy": syndicated,
+            "copies": len(copies),
+            "note": syndication_note,
+        },
         "inputs": described,
         "records": n_records,
         "analysed": n_ok,
@@ -400,8 +566,9 @@ def _match_here(
     matcher: LexiconMatcher,
     spacy_model: str | None,
     render: ChunkRenderer,
+    signer: Callable[[Any], Any] | None,
 ) -> Iterator[ChunkOutput]:
     """Matching in this process, one chunk at a time."""
     for chunk in chunks:
         matcher = renewed(matcher, spacy_model)
-        yield render(next(iter_matches([chunk], matcher)))
+        yield render(next(iter_matches([chunk], matcher, signer=signer)))

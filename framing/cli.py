@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from framing.corpus import ColumnMap
+from framing.corpus import DEFAULT_MAX_CHARS, ColumnMap
 from framing.errors import FramingError
 
 app = typer.Typer(
@@ -40,12 +41,86 @@ ModelOpt = Annotated[
     str | None, typer.Option(help="An installed spaCy pipeline, e.g. en_core_web_sm.")
 ]
 SeedOpt = Annotated[int, typer.Option(help="Seed of bootstrap resamples and permutations.")]
+HtmlColOpt = Annotated[
+    str | None,
+    typer.Option(help="Column of HTML pages to extract articles from (default: 'html' when "
+                 "there is no text column)."),
+]  # fmt: skip
+DedupeIdsOpt = Annotated[
+    bool,
+    typer.Option("--dedupe-ids",
+                 help="Keep the first record of a repeated id and skip the others (default: "
+                 "error)."),
+]  # fmt: skip
+MaxCharsOpt = Annotated[
+    int, typer.Option(help="Skip articles longer than this many characters; 0 = no limit.")
+]
+LanguageOpt = Annotated[
+    str | None,
+    typer.Option(help="Analyse only articles in this language (ISO 639-1); default: the "
+                 "lexicons' language."),
+]  # fmt: skip
+AnyLanguageOpt = Annotated[
+    bool, typer.Option("--any-language", help="Analyse articles in every language.")
+]
+CleanOpt = Annotated[
+    bool | None,
+    typer.Option("--clean/--no-clean",
+                 help="Remove scrape boilerplate before matching: Read more / share / subscribe "
+                 "prompts, comment forms, related-story boxes and headline lists, teasers "
+                 "repeated by the story below them, and duplicate lines; counted in "
+                 "articles.csv's message. Default: on for .txt/.html files, off for tables."),
+]  # fmt: skip
+SplitOpt = Annotated[
+    bool,
+    typer.Option("--split-articles",
+                 help="Split each .txt/.html file that holds several articles at "
+                 "headline/standfirst blocks (after cleaning); ids FILE#1, FILE#2, ..."),
+]  # fmt: skip
+SyndicatedOpt = Annotated[
+    str,
+    typer.Option(help="Near-duplicate (syndicated) articles in profiles: keep (count all), "
+                 "first (the first of each story), drop (none of a story's articles); all flag "
+                 "copies in articles.csv's duplicate_of. off: do not look for them."),
+]  # fmt: skip
+SyndicationThresholdOpt = Annotated[
+    float,
+    typer.Option(min=0.0, max=1.0,
+                 help="Estimated Jaccard similarity of 5-word shingles at or above which an "
+                 "article is a copy."),
+]  # fmt: skip
+
+
+def _input_options(
+    *,
+    dedupe_ids: bool,
+    max_chars: int,
+    language: str | None,
+    any_language: bool,
+    clean: bool | None,
+    split_articles: bool,
+    syndicated: str,
+    syndication_threshold: float,
+) -> dict[str, object]:
+    """The keyword arguments of `framing.analyze` that the input options give."""
+    return {
+        "dedupe_ids": dedupe_ids,
+        "max_chars": max_chars or None,
+        "language": None if any_language else (language or "lexicon"),
+        "clean": clean,
+        "split": split_articles,
+        "syndicated": syndicated,
+        "syndication_threshold": syndication_threshold,
+    }
+
+
 BootstrapOpt = Annotated[int, typer.Option(help="Bootstrap resamples.")]
 
 
-def _columns(id_col: str, outlet_col: str, text_col: str) -> ColumnMap:
+def _columns(id_col: str, outlet_col: str, text_col: str, html_col: str | None = None) -> ColumnMap:
     return ColumnMap(id=id_col, outlet=outlet_col, text=text_col, explicit_id=id_col != "id",
-                     explicit_outlet=outlet_col != "outlet")  # fmt: skip
+                     explicit_outlet=outlet_col != "outlet", html=html_col or "html",
+                     explicit_html=html_col is not None)  # fmt: skip
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -61,6 +136,8 @@ def _print_summary(result: object) -> None:
         f"{result.n_records} records: {result.n_ok} analysed, {result.n_skipped} skipped; "
         f"{result.n_hits} hits -> {result.out}"
     )
+    run = json.loads((result.out / "run.json").read_text(encoding="utf-8"))
+    typer.echo(run["syndication"]["note"])
     table = result.outlet_profiles
     if table.empty:
         return
@@ -116,6 +193,22 @@ def analyze(
             help="Continue an interrupted run in --out after its last finished chunk.",
         ),
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="A running Dask scheduler, e.g. tcp://127.0.0.1:8786: match on its workers.",
+        ),
+    ] = None,
+    html_col: HtmlColOpt = None,
+    dedupe_ids: DedupeIdsOpt = False,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    language: LanguageOpt = None,
+    any_language: AnyLanguageOpt = False,
+    clean: CleanOpt = None,
+    split_articles: SplitOpt = False,
+    syndicated: SyndicatedOpt = "keep",
+    syndication_threshold: SyndicationThresholdOpt = 0.8,
 ) -> None:
     """Match lexicons in a corpus; write articles, matches and profiles to --out."""
     from framing.analyze import analyze as run
@@ -126,7 +219,7 @@ def analyze(
             inputs,
             out,
             lexicon=read_lexicons(lexicon) if lexicon else None,
-            columns=_columns(id_col, outlet_col, text_col),
+            columns=_columns(id_col, outlet_col, text_col, html_col),
             spacy_model=spacy_model,
             fmt=fmt,
             seed=seed,
@@ -135,6 +228,17 @@ def analyze(
             processes=processes,
             chunk_size=chunk_size,
             resume=resume,
+            scheduler=scheduler,
+            **_input_options(  # type: ignore[arg-type]
+                dedupe_ids=dedupe_ids,
+                max_chars=max_chars,
+                language=language,
+                any_language=any_language,
+                clean=clean,
+                split_articles=split_articles,
+                syndicated=syndicated,
+                syndication_threshold=syndication_threshold,
+            ),
         )
     except FramingError as exc:
         raise _fail(exc) from exc
@@ -152,14 +256,28 @@ def report(
     spacy_model: ModelOpt = None,
     seed: SeedOpt = 0,
     bootstrap: BootstrapOpt = 2000,
+    html_col: HtmlColOpt = None,
+    dedupe_ids: DedupeIdsOpt = False,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    language: LanguageOpt = None,
+    any_language: AnyLanguageOpt = False,
+    clean: CleanOpt = None,
+    split_articles: SplitOpt = False,
+    syndicated: SyndicatedOpt = "keep",
+    syndication_threshold: SyndicationThresholdOpt = 0.8,
 ) -> None:
     """Analyse, compare outlets, draw figures and write a self-contained index.html to --out."""
     from framing.lexicon import read_lexicons
 
     try:
         _analyze_and_report(inputs, out, read_lexicons(lexicon or None),
-                            columns=_columns(id_col, outlet_col, text_col),
-                            spacy_model=spacy_model, seed=seed, n_boot=bootstrap)  # fmt: skip
+                            columns=_columns(id_col, outlet_col, text_col, html_col),
+                            spacy_model=spacy_model, seed=seed, n_boot=bootstrap,
+                            **_input_options(
+                                dedupe_ids=dedupe_ids, max_chars=max_chars, language=language,
+                                any_language=any_language, clean=clean,
+                                split_articles=split_articles, syndicated=syndicated,
+                                syndication_threshold=syndication_threshold))  # fmt: skip
     except FramingError as exc:
         raise _fail(exc) from exc
 
@@ -221,7 +339,12 @@ def compare(
             )
         return pd.read_csv(path, keep_default_na=False, dtype={"article_id": str, "outlet": str})
 
+    from framing.syndication import counted_articles
+
     articles, profiles = table("articles"), table("article_profiles")
+    run_file = folder / "run.json"
+    if run_file.is_file():  # count the articles the profiles counted (--syndicated)
+        articles = counted_articles(articles, json.loads(run_file.read_text(encoding="utf-8")))
     if voice not in ("own", "quoted", "all"):
         raise _fail(FramingError(f"--voice: expected own, quoted or all, got {voice!r}"))
     options = {"voice": voice, "seed": seed, "n_boot": bootstrap, "n_perm": permutations}

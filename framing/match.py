@@ -485,6 +485,7 @@ class Matches:
     hits: pd.DataFrame
     articles: pd.DataFrame
     lexicon: Lexicon
+    signatures: list[Any] | None = None  # per article: MinHash signature or None (syndication)
 
 
 def _context(text: str) -> str:
@@ -505,6 +506,7 @@ def iter_matches(
     matcher: LexiconMatcher,
     *,
     batch_size: int = 128,
+    signer: Callable[[np.ndarray], Any] | None = None,
 ) -> Iterator[Matches]:
     """Match a stream of corpus chunks; yields one `Matches` per chunk, holding nothing back.
 
@@ -517,7 +519,12 @@ def iter_matches(
         The compiled lexicon.
     batch_size
         Texts per `nlp.pipe` batch.
+    signer
+        Also sign each article for near-duplicate detection from the doc just matched
+        (`framing.syndication.MinHashSigner`): `Matches.signatures`.
     """
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+
     nlp = matcher.nlp
     disable = matcher.unneeded_components()
     entries = matcher.entries
@@ -535,8 +542,15 @@ def iter_matches(
         docs = nlp.pipe(
             (normalised[p][0] for p in ok_positions), batch_size=batch_size, disable=disable
         )
+        signatures: list[Any] = [None] * len(chunk)
         for p, doc in zip(ok_positions, docs, strict=True):
-            n_tokens[p] = _count_tokens(doc)
+            if signer is None:
+                n_tokens[p] = _count_tokens(doc)
+            elif len(doc):
+                words = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+                words = words[(words[:, 1] == 0) & (words[:, 2] == 0), 0]
+                n_tokens[p] = len(words)
+                signatures[p] = signer(words)
             offsets = normalised[p][1]
             assert offsets is not None
             text = texts[p]
@@ -585,7 +599,12 @@ def iter_matches(
         articles = chunk[[c for c in chunk.columns if c != "text"]].copy()
         articles.insert(2, "n_tokens", n_tokens)
         hits = pd.DataFrame(rows, columns=HIT_COLUMNS)
-        yield Matches(hits=hits, articles=articles, lexicon=matcher.lexicon)
+        yield Matches(
+            hits=hits,
+            articles=articles,
+            lexicon=matcher.lexicon,
+            signatures=signatures if signer is not None else None,
+        )
 
 
 _COMPILED: dict[tuple[int, int], tuple[Lexicon, Language, LexiconMatcher]] = {}
@@ -654,28 +673,35 @@ def renewed(matcher: LexiconMatcher, spacy_model: str | None = None) -> LexiconM
     """
     if len(matcher.nlp.vocab.strings) <= MAX_STRINGS:
         return matcher
-    return LexiconMatcher(matcher.lexicon, make_nlp(spacy_model))
+    # Not the cached pipeline of `make_nlp`: that one has the grown vocabulary.
+    return LexiconMatcher(matcher.lexicon, make_nlp.__wrapped__(spacy_model))
 
 
 _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(
-    lexicon: Lexicon, spacy_model: str | None, then: Callable[[Matches], Any]
+    lexicon: Lexicon,
+    spacy_model: str | None,
+    then: Callable[[Matches], Any],
+    signer: Callable[[np.ndarray], Any] | None,
 ) -> None:
     _WORKER.update(
-        matcher=LexiconMatcher(lexicon, make_nlp(spacy_model)), model=spacy_model, then=then
+        matcher=LexiconMatcher(lexicon, make_nlp(spacy_model)),
+        model=spacy_model,
+        then=then,
+        signer=signer,
     )
 
 
 def _match_in_worker(chunk: pd.DataFrame) -> Any:
     _WORKER["matcher"] = matcher = renewed(_WORKER["matcher"], _WORKER["model"])
-    found = next(iter_matches([chunk], matcher))
+    found = next(iter_matches([chunk], matcher, signer=_WORKER["signer"]))
     return _WORKER["then"](found)
 
 
-def _hits_and_articles(found: Matches) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return found.hits, found.articles  # not the lexicon: the parent has it
+def _hits_and_articles(found: Matches) -> tuple[pd.DataFrame, pd.DataFrame, list[Any] | None]:
+    return found.hits, found.articles, found.signatures  # not the lexicon: the parent has it
 
 
 def iter_matches_parallel(
@@ -685,6 +711,7 @@ def iter_matches_parallel(
     processes: int,
     spacy_model: str | None = None,
     then: Callable[[Matches], Any] | None = None,
+    signer: Callable[[np.ndarray], Any] | None = None,
 ) -> Iterator[Any]:
     """`iter_matches` in worker processes, in input order, with the same output.
 
@@ -699,6 +726,8 @@ def iter_matches_parallel(
         A picklable function applied to each chunk's `Matches` in the worker; its results are
         yielded instead of `Matches`. `framing.analyze` uses it to build the output tables
         where the matching happened, so the parent process only writes them.
+    signer
+        As in `iter_matches` (picklable).
     """
     import multiprocessing
     from collections import deque
@@ -707,13 +736,13 @@ def iter_matches_parallel(
     def result(future: Future[Any]) -> Any:
         out = future.result()
         if then is None:
-            hits, articles = out
-            return Matches(hits=hits, articles=articles, lexicon=lexicon)
+            hits, articles, signatures = out
+            return Matches(hits=hits, articles=articles, lexicon=lexicon, signatures=signatures)
         return out
 
     context = multiprocessing.get_context("spawn")  # no inherited threads or open files
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                             initargs=(lexicon, spacy_model, then or _hits_and_articles)
+                             initargs=(lexicon, spacy_model, then or _hits_and_articles, signer)
                              ) as pool:  # fmt: skip
         pending: deque[Future[Any]] = deque()
         for chunk in chunks:

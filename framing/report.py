@@ -13,6 +13,7 @@ import pandas as pd
 
 from framing.compare import REST, compare_all, entry_log_odds
 from framing.lexicon import Lexicon
+from framing.syndication import counted_articles
 
 __all__ = ["write_report"]
 
@@ -101,6 +102,8 @@ def write_report(
     articles, profiles = read("articles"), read("article_profiles")
     outlets, shares, hits = read("outlet_profiles"), read("concept_shares"), read("matches")
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    skipped = int((articles["status"] != "ok").sum())
+    articles = counted_articles(articles, run)  # as the profiles counted them
     for frame in (outlets, shares):
         for column in ("rate_per_1k", "ci_low", "ci_high", "share"):
             if column in frame:
@@ -191,7 +194,6 @@ def write_report(
     warnings = sorted(
         {f"{o}: {w}" for o, w in zip(outlets["outlet"], outlets["warning"], strict=True) if w}
     )
-    skipped = int((articles["status"] != "ok").sum())
     lexicons = "".join(
         f"<li><code>{html.escape(str(x['name']))}</code> {html.escape(str(x['version']))}: "
         f"{x['entries']} entries (sha256 {html.escape(str(x['sha256'])[:12])}…)</li>"
@@ -212,6 +214,8 @@ p = (1 + #extreme) / (1 + permutations) (Phipson &amp; Smyth 2010), adjusted acr
 <code>{html.escape(run["overlap_policy"])}</code>;
 pipeline <code>{html.escape(run["pipeline"])}</code>;
 framing {html.escape(run["framing"])}, spaCy {html.escape(run["spacy"])}.</p>
+<p><b>Syndication</b>: {html.escape((run.get("syndication") or {}).get("note", "not recorded"))}
+</p>
 <p><b>Lexicons</b>:</p><ul>{lexicons}</ul></div>"""
     warning_html = (
         '<div class="warning"><b>Small samples</b> (fewer than 10 articles or 5,000 tokens): '

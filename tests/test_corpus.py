@@ -88,7 +88,7 @@ def test_corpus_skips_with_reasons_and_loses_nothing(tmp_path: Path) -> None:
         json.dumps({"outlet": "O", "text": "No id at all."}),
     ]
     path = write_jsonl(tmp_path / "c.jsonl", lines)
-    corpus = read_corpus(path)
+    corpus = read_corpus(path, dedupe_ids=True)
     assert len(corpus) == len(lines)
     assert corpus["article_id"].is_unique
     status = dict(
@@ -123,7 +123,7 @@ def test_corpus_folder_outlets_are_subfolders(tmp_path: Path) -> None:
     assert corpus.loc["south/two", "outlet"] == "south"
     assert corpus.loc["south/two", "message"] == "1 invalid UTF-8 sequences replaced"
     assert corpus.loc["top", "outlet"] == tmp_path.name
-    assert corpus.loc["notes", "status"] == "skipped"
+    assert corpus.loc["notes.pdf", "status"] == "skipped"
     assert (
         "plain article text" in corpus.loc["page", "text"]
         and "Menu" not in corpus.loc["page", "text"]
@@ -143,3 +143,94 @@ def test_corpus_streams_in_chunks(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", lines)
     sizes = [len(c) for c in iter_corpus([path], chunk_size=10)]
     assert sizes == [10, 10, 5]
+
+
+DATA = Path(__file__).parent / "data" / "corpus"
+PAGE = DATA / "page.html"
+LANGUAGES = DATA / "languages"
+
+
+def test_corpus_html_file_gives_article_text_and_page_metadata() -> None:
+    row = read_corpus(PAGE).iloc[0]
+    assert (row.article_id, row.status) == ("page", "ok")
+    assert row.title == "Ferry to keep running until autumn"
+    assert row.date == "2024-03-05"
+    assert row.url == "https://courier.example/2024/03/ferry-until-autumn"
+    assert "promised extra crossings" in row.text and "residents complained" in row.text
+    assert "Subscribe" not in row.text and "Cookie" not in row.text
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_corpus_html_column_when_there_is_no_text_column(tmp_path: Path, suffix: str) -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    frame = pd.DataFrame(
+        {
+            "id": ["p1", "p2", "p3"],
+            "outlet": ["Courier"] * 3,
+            "html": [page, page.replace("2024-03-05", "2023-11-30"), "<html><body></body></html>"],
+            "url": ["", "https://given.example/p2", ""],
+        }
+    )
+    path = tmp_path / f"c{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_parquet(path)
+    corpus = read_corpus(path).set_index("article_id")
+    assert corpus.loc["p1", "text"] == read_corpus(PAGE).loc[0, "text"]
+    assert corpus.loc["p1", "url"] == "https://courier.example/2024/03/ferry-until-autumn"
+    # the record's own url wins over the page's; the page fills in the date
+    assert corpus.loc["p2", ["url", "date"]].tolist() == ["https://given.example/p2", "2023-11-30"]
+    assert corpus.loc["p3", ["status", "message"]].tolist() == [
+        "skipped",
+        "no article text found in the HTML",
+    ]
+
+
+def test_corpus_named_html_column_wins_over_a_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    record = {"id": "p", "text": "A teaser only.", "page": PAGE.read_text(encoding="utf-8")}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert read_corpus(path).loc[0, "text"] == "A teaser only."
+    assert "promised extra crossings" in read_corpus(path, html_col="page").loc[0, "text"]
+
+
+def test_corpus_skips_articles_in_other_languages() -> None:
+    corpus = read_corpus(LANGUAGES).set_index("article_id")
+    assert corpus.loc["en", "status"] == "ok"
+    others = corpus.drop(index="en")
+    assert len(others) >= 8 and (others["status"] == "skipped").all()
+    for lang, message in others["message"].items():
+        assert message == f"language '{lang}', not 'en' (the lexicons' language)"
+    assert (read_corpus(LANGUAGES, language=None)["status"] == "ok").all()
+    german = read_corpus(LANGUAGES, language="de").set_index("article_id")["status"]
+    assert german["de"] == "ok" and german["en"] == "skipped"
+
+
+def test_corpus_never_skips_short_texts_for_their_language(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    short = "Der Stadtrat hat am Dienstag die Fähre bis zum Herbst verlängert."
+    path.write_text(json.dumps({"id": "s", "text": short}) + "\n", encoding="utf-8")
+    assert read_corpus(path).loc[0, "status"] == "ok"
+
+
+def test_detect_language_names_each_language_and_shortcuts_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import framing.language
+    from framing.language import detect_language
+
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in LANGUAGES.glob("*.txt")}
+    assert {lang: detect_language(text) for lang, text in texts.items()} == {
+        lang: lang for lang in texts
+    }
+
+    def no_model(text: str) -> tuple[str, float]:
+        raise AssertionError("the model was asked")
+
+    monkeypatch.setattr(framing.language.py3langid, "classify", no_model)
+    assert detect_language(texts["en"]) == "en"  # English function words: no model needed
+    with pytest.raises(AssertionError, match="the model was asked"):
+        detect_language(texts["de"])

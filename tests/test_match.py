@@ -180,7 +180,9 @@ def test_pipeline_rebuilt_when_vocabulary_grows_gives_identical_output(
     assert match.renewed(matcher) is matcher
     monkeypatch.setattr(match, "MAX_STRINGS", 0)
     fresh = match.renewed(matcher)
-    assert fresh is not matcher and fresh.nlp is not matcher.nlp
+    again = match.renewed(fresh)
+    assert fresh.nlp is not matcher.nlp and again.nlp is not fresh.nlp
+    assert len(again.nlp.vocab.strings) < len(matcher.nlp.vocab.strings) + 1000
 
     kept = analyze([sample_corpus_path()], tmp_path / "a", lexicon=lexicon, chunk_size=10,
                    n_boot=50, progress=False)  # fmt: skip

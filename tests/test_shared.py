@@ -33,6 +33,11 @@ def test_shared_seeds_folder_one_article_per_file(shared: Path, tmp_path: Path) 
     matches = pd.read_csv(tmp_path / "matches.csv", keep_default_na=False)
     assert len(matches) > 0
     texts = {p.stem: p.read_text(encoding="utf-8") for p in seeds.iterdir() if p.suffix == ".txt"}
+    # Scrapes are cleaned by default: hit offsets index the cleaned text, kept in texts.csv.
+    cleaned = pd.read_csv(tmp_path / "texts.csv", keep_default_na=False)
+    assert set(cleaned["article_id"]) == set(arts.loc[arts["message"] != "", "article_id"])
+    assert arts["message"].str.startswith("cleaned: ").sum() >= 3
+    texts.update(zip(cleaned["article_id"], cleaned["text"], strict=True))
     for row in matches.itertuples():
         assert texts[row.article_id][row.start_char : row.end_char] == row.text
 
