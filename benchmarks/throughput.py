@@ -40,8 +40,14 @@ OUTLETS = ["Northern Courier", "Harbour Times", "Valley Wire", "Capital Ledger"]
 
 
 def vocabulary(rng: np.random.Generator, n_invented: int) -> list[str]:
+    """The sample corpus's words, most frequent first (so "the", "of", "and" lead the Zipf curve
+    as in real English), then invented words for the long tail."""
     words = framing.read_corpus(framing.sample_corpus_path())["text"].str.findall(r"[A-Za-z']+")
-    known = sorted({w for ws in words for w in ws})
+    counts: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            counts[w] = counts.get(w, 0) + 1
+    known = sorted(counts, key=lambda w: (-counts[w], w))
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     invented = ["".join(rng.choice(letters, size=rng.integers(4, 11))) for _ in range(n_invented)]
     return known + invented
@@ -57,12 +63,11 @@ def generate(path: Path, n_articles: int, n_words: int, seed: int, keep: bool = 
     vocab = vocabulary(rng, 20_000)
     weights = 1 / np.arange(1, len(vocab) + 1) ** 1.05  # Zipf: a few words very common
     weights /= weights.sum()
-    order = rng.permutation(len(vocab))
     lexicon_terms = terms()
     texts = []
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n_articles):
-            words = [vocab[order[k]] for k in rng.choice(len(vocab), size=n_words, p=weights)]
+            words = [vocab[k] for k in rng.choice(len(vocab), size=n_words, p=weights)]
             for k in rng.choice(n_words, size=max(1, n_words // 100), replace=False):
                 words[k] = lexicon_terms[rng.integers(len(lexicon_terms))]
             for k in rng.choice(n_words, size=3, replace=False):
@@ -73,9 +78,7 @@ def generate(path: Path, n_articles: int, n_words: int, seed: int, keep: bool = 
                 sentence = " ".join(words[start : start + length])
                 sentence = sentence[:1].upper() + sentence[1:] + "."
                 if rng.random() < 0.12:
-                    sentence = (
-                        f"“{sentence[:-1]},” said {vocab[order[rng.integers(50, 500)]].title()}."
-                    )
+                    sentence = f"“{sentence[:-1]},” said {vocab[rng.integers(50, 500)].title()}."
                 sentences.append(sentence)
                 start += length
             paragraphs = [" ".join(sentences[j : j + 4]) for j in range(0, len(sentences), 4)]

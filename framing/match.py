@@ -217,18 +217,29 @@ def _pattern_reach(pattern: Sequence[Mapping[str, Any]]) -> int:
     return sum(STAR_REACH if t.get("OP") in ("*", "+") else 1 for t in pattern)
 
 
-def _anchor_words(pattern: Sequence[Mapping[str, Any]]) -> list[str]:
+_COMMON_MARKS = set(".,;:!?\"'()[]-–—") | {"'s", "n't", "...", "--"}
+
+
+def _anchor_words(
+    pattern: Sequence[Mapping[str, Any]], topical: Mapping[str, int] | None = None
+) -> list[str]:
     """The rarest required word(s) of a token pattern, or [] if every token may be absent.
 
     A token pattern only matches near one of these words, so its Matcher runs on windows around
-    them (as wide as the pattern can reach) instead of on every token of every article.
+    them (as wide as the pattern can reach) instead of on every token of every article. Any
+    required word gives the same hits; the choice only decides how many windows there are.
+    Rarest is guessed without a corpus: stop words and punctuation are everywhere, and a word
+    that many of the lexicon's entries mention (`topical`: "russia", "ukraine" in a lexicon of
+    that war) is the topic, so frequent in the corpora the lexicon is made for.
     """
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    def cost(words: list[str]) -> tuple[int, int]:
-        # A stop word or punctuation mark would put a window around most of every article.
-        common = sum(w in STOP_WORDS or not any(c.isalpha() for c in w) for w in words)
-        return common, len(words)
+    topical = topical or {}
+
+    def cost(words: list[str]) -> tuple[int, int, int]:
+        # A stop word or a comma would put a window around most of every article ("#" not).
+        common = sum(w in STOP_WORDS or w in _COMMON_MARKS for w in words)
+        return common, sum(topical.get(w, 0) for w in words), len(words)
 
     best: list[str] = []
     for token in pattern:
@@ -245,6 +256,27 @@ def _anchor_words(pattern: Sequence[Mapping[str, Any]]) -> list[str]:
             if not best or cost(words) < cost(best):
                 best = words
     return best
+
+
+def _topical_words(entries: Iterable[Entry]) -> dict[str, int]:
+    """How many entries mention each word (in phrases or in token patterns' word lists)."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        words: set[str] = set()
+        for pattern in entry.patterns:
+            if isinstance(pattern, str):
+                words.update(pattern.lower().split())
+                continue
+            for token in pattern:
+                for attr in ("LOWER", "ORTH"):
+                    value = token.get(attr)
+                    if isinstance(value, str):
+                        words.add(value.lower())
+                    elif isinstance(value, dict) and set(value) == {"IN"}:
+                        words.update(str(v).lower() for v in value["IN"])
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    return counts
 
 
 def _token_pattern_as_phrases(
@@ -315,6 +347,7 @@ class LexiconMatcher:
         self._anchors = PhraseMatcher(vocab, attr="LOWER")
         self._groups: dict[int, _AnchorGroup] = {}
         self._needs_pipeline = False
+        self._topical = _topical_words(self.entries)
         for i, entry in enumerate(self.entries):
             self._add(self._hit, f"h{i}", entry.patterns, entry.match)
             if entry.exclude:
@@ -360,7 +393,7 @@ class LexiconMatcher:
                     continue
                 keys = {k for t in expanded for k in t}
                 self._needs_pipeline |= not keys <= _LEXICAL_KEYS
-                anchor = _anchor_words(expanded)
+                anchor = _anchor_words(expanded, self._topical)
                 if not anchor:
                     unanchored.add(key, [expanded])
                     continue

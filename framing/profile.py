@@ -397,7 +397,7 @@ def concept_shares(
                         variant,
                         int(these[:, k].sum()),
                         int(total),
-                        these[:, k].sum() / total,
+                        these[:, k].sum() / total if total else np.nan,
                         low[k],
                         high[k],
                         mentioning,

@@ -262,3 +262,49 @@ def test_cli_lexicon_convert_round_trip(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["lexicon", "convert", str(bad), str(tmp_path / "x.yaml")])
     assert failed.exit_code == 2
     assert f"{bad}:4: 'regime': unknown category number 3" in failed.output
+
+
+def test_cli_duplicate_ids_fail_unless_deduped(tmp_path: Path) -> None:
+    path = tmp_path / "twice.jsonl"
+    rows = [
+        {"id": "a1", "outlet": "North Post", "text": TEXTS["North Post"][0]},
+        {"id": "a1", "outlet": "North Post", "text": TEXTS["North Post"][1]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    failed = runner.invoke(app, ["analyze", str(path), "--out", str(tmp_path / "x")])
+    assert failed.exit_code == 2
+    assert f"duplicate id 'a1' at {path}:2 (first at {path}:1)" in failed.output
+    assert "--dedupe-ids" in failed.output
+    deduped = runner.invoke(
+        app, ["analyze", str(path), "--out", str(tmp_path / "y"), "--dedupe-ids",
+              "--bootstrap", "10"],
+    )  # fmt: skip
+    assert deduped.exit_code == 0, deduped.output
+    articles = pd.read_csv(tmp_path / "y" / "articles.csv", keep_default_na=False)
+    assert articles["status"].tolist() == ["ok", "skipped"]
+    assert articles["message"][1] == f"duplicate id 'a1' (first at {path}:1)"
+
+
+def test_cli_other_languages_skipped_unless_any_language(tmp_path: Path) -> None:
+    german = (Path(__file__).parent / "data" / "corpus" / "languages" / "de.txt").read_text(
+        encoding="utf-8"
+    )
+    path = tmp_path / "mixed.jsonl"
+    rows = [
+        {"id": "en", "outlet": "North Post", "text": " ".join(TEXTS["North Post"]) * 3},
+        {"id": "de", "outlet": "North Post", "text": german},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for options, status in (([], "skipped"), (["--any-language"], "ok")):
+        out = tmp_path / ("any" if options else "en")
+        result = runner.invoke(
+            app, ["analyze", str(path), "--out", str(out), "--bootstrap", "10", *options]
+        )
+        assert result.exit_code == 0, result.output
+        articles = pd.read_csv(out / "articles.csv", keep_default_na=False).set_index("article_id")
+        assert articles.loc["en", "status"] == "ok"
+        assert articles.loc["de", "status"] == status
+        if status == "skipped":
+            assert (
+                articles.loc["de", "message"] == "language 'de', not 'en' (the lexicons' language)"
+            )

@@ -381,3 +381,47 @@ def test_describe_policy_states_what_was_done() -> None:
     assert all("\n" not in line for line in (keep, first, drop))
     with pytest.raises(FramingError, match="--syndicated"):
         describe_policy("none", 0, 1)
+
+
+@pytest.fixture(scope="module")
+def planted_file(
+    planted: tuple[list[dict[str, str]], dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    corpus, _ = planted
+    path = tmp_path_factory.mktemp("planted") / "planted.jsonl"
+    rows = [{"id": a["article_id"], "outlet": a["outlet"], "text": a["text"]} for a in corpus]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("processes", [1, 2])
+def test_analyze_flags_copies_and_applies_the_policy(
+    planted: tuple[list[dict[str, str]], dict[str, str]],
+    planted_file: Path,
+    tmp_path: Path,
+    processes: int,
+) -> None:
+    """End to end: copies are signed where they are matched (here or in workers), flagged in
+    articles.csv, and each policy counts the articles it says it counts."""
+    from framing.analyze import analyze
+
+    _, expected = planted
+    n_articles: dict[str, int] = {}
+    for policy in ("keep", "first", "drop", "off"):
+        out = tmp_path / policy
+        analyze([planted_file], out, syndicated=policy, n_boot=20, chunk_size=25,
+                processes=processes if policy == "keep" else 1, progress=False)  # fmt: skip
+        articles = pd.read_csv(out / "articles.csv", keep_default_na=False, dtype=str)
+        found = dict(zip(articles["article_id"], articles["duplicate_of"], strict=True))
+        assert found == (dict.fromkeys(expected, "") if policy == "off" else expected)
+        profiles = pd.read_csv(out / "outlet_profiles.csv", keep_default_na=False)
+        n_articles[policy] = int(profiles.groupby("outlet")["n_articles"].first().sum())
+        run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        assert run["syndication"]["policy"] == policy
+        assert f"--syndicated {policy}" in run["syndication"]["note"]
+    copies = sum(1 for r in expected.values() if r)
+    originals = len({r for r in expected.values() if r})
+    assert n_articles["keep"] == n_articles["off"] == len(expected)
+    assert n_articles["first"] == len(expected) - copies
+    assert n_articles["drop"] == len(expected) - copies - originals
