@@ -26,7 +26,7 @@ from framing.match import (
     iter_matches_parallel,
     renewed,
 )
-from framing.nlp import make_nlp, pipeline_name
+from framing.nlp import DEFAULT_PIPELINE, make_nlp, pipeline_name
 from framing.profile import (
     article_concept_counts,
     concept_shares,
@@ -421,7 +421,6 @@ def analyze(
         flag(*parts.read_signatures(k))
     render = ChunkRenderer(fmt=fmt, category_level=category_level)
     signer = None if index is None else index.signer
-    nlp = make_nlp(spacy_model)
     client: Any = None  # a distributed.Client
     if scheduler is not None:
         from framing.distributed import connect
@@ -454,7 +453,7 @@ def analyze(
                 signer=signer,
             )  # fmt: skip
         else:
-            matcher = LexiconMatcher(lexicon, nlp)
+            matcher = LexiconMatcher(lexicon, make_nlp(spacy_model))
             stream = _match_here(chunks(), matcher, spacy_model, render, signer)
         for k, chunk in enumerate(stream, start=n_done):
             flag(chunk.ids, chunk.signatures)
@@ -513,7 +512,10 @@ def analyze(
         "framing": __version__,
         "spacy": version("spacy"),
         "pandas": pd.__version__,
-        "pipeline": pipeline_name(nlp),
+        # The default pipeline is not built here when workers match: its name is known.
+        "pipeline": DEFAULT_PIPELINE
+        if spacy_model is None
+        else pipeline_name(make_nlp(spacy_model)),
         "lexicons": [
             {
                 "name": i.name,

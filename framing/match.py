@@ -91,6 +91,7 @@ _PLAIN_CHAR = {chr(k): v for k, v in _PLAIN.items()}
 _TO_PLAIN = re.compile(f"[{''.join(_PLAIN_CHAR)}]")
 _SPACE_RUN = re.compile(r" {2,}")
 _ANY_SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"[^\S ]| {2}")  # whitespace that _ANY_SPACE would change
 _QUOTE_CHARS = "\"'“”„‟«»‘’‹›"
 # Token-pattern keys that the tokenizer alone sets; any other key needs the full pipeline.
 _LEXICAL_KEYS = {
@@ -522,7 +523,9 @@ class Matches:
 
 
 def _context(text: str) -> str:
-    return _ANY_SPACE.sub(" ", text)  # one line: newlines and runs of spaces become one space
+    # One line: newlines and runs of spaces become one space. Most slices need no change, and
+    # searching for a reason to change is cheaper than substituting.
+    return _ANY_SPACE.sub(" ", text) if _ODD_SPACE.search(text) else text
 
 
 def _count_tokens(doc: Doc) -> int:

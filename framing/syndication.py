@@ -141,7 +141,9 @@ class MinHashSigner:
         for k in range(self.shingle):  # wraps modulo 2**64, as intended
             folded = folded * _MIX + hashes[k : k + n].astype(np.uint64)
         minhash = self._empty.copy()
-        minhash.update_batch((folded >> np.uint64(32)) ^ (folded & np.uint64(0xFFFFFFFF)))
+        minhash.update_batch(
+            ((folded >> np.uint64(32)) ^ (folded & np.uint64(0xFFFFFFFF))).tolist()
+        )
         signature: np.ndarray = np.asarray(minhash.hashvalues, dtype=np.uint32)
         return signature
 
