@@ -308,3 +308,43 @@ def test_cli_other_languages_skipped_unless_any_language(tmp_path: Path) -> None
             assert (
                 articles.loc["de", "message"] == "language 'de', not 'en' (the lexicons' language)"
             )
+
+
+def test_cli_html_page_text_metadata_and_offsets(tmp_path: Path) -> None:
+    folder = tmp_path / "pages" / "Harbour Gazette"
+    folder.mkdir(parents=True)
+    body = " ".join(
+        [
+            "The regime in the north claimed on Monday that its troops had liberated two",
+            "villages near the river, a statement the harbour council called unfounded.",
+            "Residents of Kiev and Kyiv alike queued for bread as the ferry stopped running.",
+        ]
+        * 3
+    )
+    (folder / "north.html").write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Council answers northern claims | Harbour Gazette</title>"
+        "<meta property='article:published_time' content='2024-05-02T08:00:00Z'>"
+        "<link rel='canonical' href='https://gazette.example/2024/05/north'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a> Subscribe now</nav>"
+        f"<article><h1>Council answers northern claims</h1><p>{body}</p></article>"
+        "<footer>Cookie settings. Copyright Harbour Gazette.</footer></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(tmp_path / "pages"), "--out", str(out),
+                                 "--bootstrap", "10"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    articles = pd.read_csv(out / "articles.csv", keep_default_na=False)
+    assert articles["status"].tolist() == ["ok"]
+    row = articles.iloc[0]
+    assert row["outlet"] == "Harbour Gazette" and row["title"].startswith("Council answers")
+    assert row["date"].startswith("2024-05-02") and row["url"].endswith("/2024/05/north")
+    texts = pd.read_csv(out / "texts.csv", keep_default_na=False)
+    assert texts["article_id"].tolist() == [row["article_id"]]
+    text = texts["text"][0]
+    assert "liberated" in text and "Subscribe" not in text and "Cookie" not in text
+    hits = pd.read_csv(out / "matches.csv", keep_default_na=False)
+    assert {"regime", "claimed", "liberated", "Kiev"} <= set(hits["text"])
+    for hit in hits.itertuples():
+        assert text[hit.start_char : hit.end_char] == hit.text
