@@ -242,25 +242,26 @@ def _concatenate(
             writer.write_table(pq.read_table(part).cast(schema))
 
 
-def _read_parts(parts: list[Path], fmt: str, columns: list[str] | None = None) -> pd.DataFrame:
-    frames = [_read_table(p, fmt, columns) for p in parts]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-
-
 def _read_table(
-    path: Path, fmt: str, columns: list[str] | None = None, *, as_text: bool = False
+    path: Path,
+    fmt: str,
+    columns: list[str] | None = None,
+    *,
+    as_text: bool = False,
+    categorical: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A table written by `encode_table`; ``as_text`` reads every CSV cell as the string it is
-    (for tables that are written back: "007" or "1.50" must not become numbers)."""
+    (for tables that are written back: "007" or "1.50" must not become numbers), and
+    ``categorical`` columns are read as categories (a few distinct values in millions of rows:
+    a code per row instead of a string)."""
     if fmt == "csv":
-        text_columns = ("article_id", "outlet", "duplicate_of")
+        dtypes: dict[str, Any] = dict.fromkeys(("article_id", "outlet", "duplicate_of"), str)
+        dtypes.update(dict.fromkeys(categorical, "category"))
         return pd.read_csv(
-            path,
-            usecols=columns,
-            keep_default_na=False,
-            dtype=str if as_text else dict.fromkeys(text_columns, str),
+            path, usecols=columns, keep_default_na=False, dtype=str if as_text else dtypes
         )
-    return pd.read_parquet(path, columns=list(columns) if columns else None)
+    frame = pd.read_parquet(path, columns=list(columns) if columns else None)
+    return frame.astype(dict.fromkeys(categorical, "category")) if categorical else frame
 
 
 def _sha256(path: Path) -> str:
@@ -497,9 +498,16 @@ def analyze(
         else describe_policy(policy, int((analysed & ~counted).sum()), int(analysed.sum()))
     )
     articles_table = articles_table[counted]
-    article_profiles = _read_table(out_dir / f"article_profiles.{fmt}", fmt)
+    article_profiles = _read_table(
+        out_dir / f"article_profiles.{fmt}",
+        fmt,
+        ["article_id", "outlet", "category", "voice", "count", "weight"],
+        categorical=("outlet", "category", "voice"),
+    )
     outlets = profile_outlets(article_profiles, articles_table, seed=seed, n_boot=n_boot, ci=ci)
-    concept_counts = _read_parts(parts.files("concept_counts", n_chunks), fmt)
+    joined = parts.folder / f"concept_counts.{fmt}"
+    _concatenate(parts.files("concept_counts", n_chunks), joined, fmt)
+    concept_counts = _read_table(joined, fmt, categorical=("outlet", "concept", "variant", "voice"))
     shares = concept_shares(
         concept_counts, articles_table, lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci
     )

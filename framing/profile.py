@@ -44,7 +44,7 @@ __all__ = [
 
 MIN_ARTICLES = 10
 MIN_TOKENS = 5000
-_MAX_CELLS = 4_000_000  # bootstrap weight matrix cells held at once
+_MAX_CELLS = 1_000_000  # bootstrap weight matrix cells held at once (~8 MB per array)
 
 
 def wilson_interval(successes: int, n: int, *, ci: float = 0.95) -> tuple[float, float]:
@@ -230,6 +230,39 @@ def warning_for(n_articles: int, n_tokens: int) -> str:
     return "; ".join(notes)
 
 
+def _article_key_matrices(
+    article_profiles: pd.DataFrame, ok: pd.DataFrame, categories: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts and weights per analysed article (rows, in `ok` order) and (category, voice
+    group) key (columns: each category's own, quoted, all), as `voice_groups` + `count_matrix`
+    give, but built from codes rather than a tripled table, so that memory stays small on
+    millions of profile rows. Rows of articles not in `ok`, or of another outlet than the
+    article's, are ignored."""
+    row = pd.Index(ok["article_id"]).get_indexer(article_profiles["article_id"])
+    found = row >= 0
+    keep = np.zeros(len(row), dtype=bool)
+    keep[found] = (
+        article_profiles["outlet"].to_numpy()[found] == ok["outlet"].to_numpy()[row[found]]
+    )
+    column = 3 * pd.Categorical(article_profiles["category"], categories=categories).codes
+    group_of = {v: k for k, g in enumerate(("own", "quoted")) for v in VOICE_GROUPS[g]}
+    voice = pd.Categorical(article_profiles["voice"])  # codes: no string per row
+    lookup = np.array([group_of.get(str(v), np.nan) for v in voice.categories] + [np.nan])
+    group = lookup[voice.codes]  # code -1 (missing) takes the last, NaN
+    grouped = keep & ~np.isnan(group)
+    counts = np.zeros((len(ok), 3 * len(categories)))
+    weights = np.zeros_like(counts)
+    for name, target in (("count", counts), ("weight", weights)):
+        values = article_profiles[name].to_numpy(dtype=np.float64)
+        np.add.at(target, (row[keep], column[keep] + 2), values[keep])  # "all": every row
+        np.add.at(
+            target,
+            (row[grouped], column[grouped] + group[grouped].astype(np.int64)),
+            values[grouped],
+        )
+    return counts, weights
+
+
 def profile_outlets(
     article_profiles: pd.DataFrame,
     articles: pd.DataFrame,
@@ -260,19 +293,18 @@ def profile_outlets(
         ci_high, warning``; a row for every outlet and every category-voice pair seen anywhere in
         the corpus (count 0 where the outlet has none). ``warning`` flags small samples.
     """
-    ok = ok_articles(articles)
-    article_profiles = voice_groups(article_profiles)
+    ok = ok_articles(articles).reset_index(drop=True)
     # Every category in every voice group, so that a zero is a row, not a gap.
-    categories = sorted(set(article_profiles["category"]))
+    categories = sorted(set(article_profiles["category"].astype(str).unique()))
     key_list = [(c, v) for c in categories for v in ("own", "quoted", "all")]
+    counts_all, weights_all = _article_key_matrices(article_profiles, ok, categories)
     rows = []
     for outlet, group in ok.groupby("outlet", sort=True):
         outlet = str(outlet)
-        index = pd.Index(group["article_id"])
+        mine = group.index.to_numpy()  # positions: `ok` has a fresh 0..n-1 index
         tokens = group["n_tokens"].to_numpy(dtype=np.float64)
-        mine = article_profiles[article_profiles["outlet"] == outlet]
-        counts = count_matrix(mine, index, key_list)
-        weights = count_matrix(mine.assign(count=mine["weight"]), index, key_list).sum(axis=0)
+        counts = counts_all[mine]
+        weights = weights_all[mine].sum(axis=0)
         total_tokens = tokens.sum()
         with np.errstate(all="ignore"):
             rate = 1000 * counts.sum(axis=0) / total_tokens
