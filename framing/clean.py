@@ -11,8 +11,8 @@ with or without blank lines between paragraphs. Rules, in order, each seeing onl
 earlier rules kept:
 
 1. **boilerplate**: a line that *as a whole* is a prompt from `BOILERPLATE_PATTERNS` ("Read
-   more", "READ MORE: <headline>", "Leave a Reply", "Your email address will not be
-   published", "Share this article", "Subscribe to our newsletter", "Advertisement", "Tag
+   more", "READ MORE: <headline>", "Your email address will not be published", "Leave a
+   Reply", "Share this article", "Subscribe to our newsletter", "Advertisement", "Tag
    Archives: …"; each pattern has a word limit and must match the whole line, so a sentence
    that merely contains the phrase stays); the related-story box right under a bare "Read
    more", "Related" or "See also" line (the next run of lines, when it has at most 3 lines of
@@ -95,7 +95,8 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str, int], ...] = (
         r"|(?:\d+ )?(?:comments?|responses?|replies)|no comments(?: yet)?|comments are closed"
         r"|join the (?:discussion|conversation)|(?:show|view|load|see) (?:all |more )?comments"
         r"|you must be logged in to post a comment|(?:log ?in|sign in) to (?:comment|reply)"
-        r"|your email address will not be published\.?(?: required fields are marked(?: ?\*)?)?"
+        # "(?:\w+)" for "required": the notice is one sentence, its second one optional.
+        r"|your email address will not be published\.?(?: (?:\w+) fields are marked(?: ?\*)?)?"
         r"|required fields are marked(?: ?\*)?",
         15,
     ),

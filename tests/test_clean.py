@@ -57,8 +57,9 @@ def kept_line_indexes(original: str, cleaned: str) -> list[int]:
         "Read more",
         "READ MORE: Harbour council votes to close the old ferry pier",
         "» See also: Winter timetable for the Lornholm ferry",
+        "Your email address will not be published.",
         "Leave a Reply",
-        "Your email address will not be published. Required fields are marked *",
+        "Required fields are marked *",
         "3 Comments",
         "Share this article",
         "You can share this story on social media:",
@@ -397,7 +398,7 @@ def test_split_edge_cases() -> None:
 
 # The list, written independently of framing.clean: whole lines only.
 LISTED_PROMPT = re.compile(
-    r"read more(?:\s*:.*)?|leave a reply|your email address will not be published\b.*"
+    r"read more(?:\s*:.*)?|your email address will not be published\b.*|leave a reply"
     r"|(?:you can )?share this \w+.*|(?:click to )?share on \w+|subscribe(?: to .*)?"
     r"|follow us on .*|sign up for .*newsletter.*",
     re.IGNORECASE,
