@@ -502,12 +502,14 @@ def analyze(
         out_dir / f"article_profiles.{fmt}",
         fmt,
         ["article_id", "outlet", "category", "voice", "count", "weight"],
-        categorical=("outlet", "category", "voice"),
+        categorical=("article_id", "outlet", "category", "voice"),
     )
     outlets = profile_outlets(article_profiles, articles_table, seed=seed, n_boot=n_boot, ci=ci)
     joined = parts.folder / f"concept_counts.{fmt}"
     _concatenate(parts.files("concept_counts", n_chunks), joined, fmt)
-    concept_counts = _read_table(joined, fmt, categorical=("outlet", "concept", "variant", "voice"))
+    concept_counts = _read_table(
+        joined, fmt, categorical=("article_id", "outlet", "concept", "variant", "voice")
+    )
     shares = concept_shares(
         concept_counts, articles_table, lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci
     )
