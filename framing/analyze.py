@@ -10,7 +10,6 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import pandas as pd
@@ -200,23 +199,8 @@ class _Parts:
         return [self._path(i, f"{name}.{self.fmt}") for i in range(n_chunks)]
 
 
-def _concatenate(
-    parts: list[Path],
-    target: Path,
-    fmt: str,
-    transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-) -> None:
-    """Join chunk tables into one file, one part in memory at a time (each part changed by
-    `transform` on the way, if given)."""
-    if transform is not None:
-        with TemporaryDirectory(dir=target.parent) as tmp:
-            changed = []
-            for k, part in enumerate(parts):
-                changed.append(Path(tmp) / f"{k}.{fmt}")
-                table = _read_table(part, fmt, as_text=True)
-                changed[-1].write_bytes(encode_table(transform(table), fmt))
-            _concatenate(changed, target, fmt)
-        return
+def _concatenate(parts: list[Path], target: Path, fmt: str) -> None:
+    """Join chunk tables into one file, one part in memory at a time."""
     if fmt == "csv":
         with target.open("wb") as out:
             header = b""
@@ -476,12 +460,14 @@ def analyze(
     n_hits = sum(c["hits"] for c in counts)
     n_chunks = len(counts)
 
-    def with_copies(articles: pd.DataFrame) -> pd.DataFrame:
+    # Copies are known only now: each articles part gets its duplicate_of column in place
+    # (assign replaces it, so a final step interrupted and resumed writes the same).
+    for part in parts.files("articles", n_chunks):
+        articles = _read_table(part, fmt, as_text=True)
         ids = articles["article_id"].astype(str)
-        return articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
-
-    _concatenate(parts.files("articles", n_chunks), out_dir / f"articles.{fmt}", fmt, with_copies)
-    for name in ("matches", "article_profiles", "texts"):
+        articles = articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
+        part.write_bytes(encode_table(articles, fmt))
+    for name in ("articles", "matches", "article_profiles", "texts"):
         _concatenate(parts.files(name, n_chunks), out_dir / f"{name}.{fmt}", fmt)
 
     articles_table = _read_table(

@@ -561,6 +561,8 @@ def iter_matches(
     """
     from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 
+    from framing.syndication import word_hashes
+
     nlp = matcher.nlp
     disable = matcher.unneeded_components()
     entries = matcher.entries
@@ -583,8 +585,7 @@ def iter_matches(
             if signer is None:
                 n_tokens[p] = _count_tokens(doc)
             elif len(doc):
-                words = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
-                words = words[(words[:, 1] == 0) & (words[:, 2] == 0), 0]
+                words = word_hashes(doc.to_array([LOWER, IS_PUNCT, IS_SPACE]))
                 n_tokens[p] = len(words)
                 signatures[p] = signer(words)
             offsets = normalised[p][1]
