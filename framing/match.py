@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from framing.lexicon import Entry, Lexicon, Pattern, read_lexicons
-from framing.nlp import lemma_forms, make_nlp
+from framing.nlp import ChunkCachedTokenizer, lemma_forms, make_nlp
 from framing.voice import SCARE_QUOTE, SO_CALLED, QuoteSpan, assign_voices, find_quotes
 
 if TYPE_CHECKING:
@@ -202,17 +202,6 @@ def _expand_token_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str
 STAR_REACH = 8  # tokens that a "*" or "+" token of an anchored pattern may span
 
 
-class _AnchorGroup:
-    """Token patterns sharing one anchor-word set: hit and exclusion Matchers, and their reach."""
-
-    def __init__(self, vocab: Any) -> None:
-        from spacy.matcher import Matcher
-
-        self.hit = Matcher(vocab)
-        self.exclude = Matcher(vocab)
-        self.reach = 1
-
-
 def _pattern_reach(pattern: Sequence[Mapping[str, Any]]) -> int:
     """How many tokens a match can span; "*" and "+" count as STAR_REACH (a documented limit)."""
     return sum(STAR_REACH if t.get("OP") in ("*", "+") else 1 for t in pattern)
@@ -331,36 +320,38 @@ class LexiconMatcher:
         self.entries: tuple[Entry, ...] = lexicon.entries
         self.max_variants = max_variants
         vocab = nlp.vocab
-        # Per set (hits, exclusions): PhraseMatcher on LOWER, PhraseMatcher on ORTH, and a Matcher
-        # for token patterns that have no anchor word.
-        self._hit: tuple[Any, ...] = (
-            PhraseMatcher(vocab, attr="LOWER"),
-            PhraseMatcher(vocab, attr="ORTH"),
-            Matcher(vocab),
-        )
-        self._exclude: tuple[Any, ...] = (
-            PhraseMatcher(vocab, attr="LOWER"),
-            PhraseMatcher(vocab, attr="ORTH"),
-            Matcher(vocab),
-        )
-        # Token patterns with an anchor word: one group per anchor set, each with a Matcher for
-        # hits and one for exclusions, run only on short windows around its anchor words.
-        self._anchors = PhraseMatcher(vocab, attr="LOWER")
-        self._groups: dict[int, _AnchorGroup] = {}
+        # Hits, exclusions and anchor words share one PhraseMatcher per attribute: a call scans
+        # every token of the article, so one call does the work of three.
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._unanchored = Matcher(vocab)  # token patterns every token of which may be absent
+        # Token patterns with an anchor word: a Matcher per anchor-word set (keyed by its key in
+        # `_lower`), run only on windows around those words, as far as its patterns reach.
+        self._anchored: dict[int, Any] = {}
+        self._reach: dict[int, int] = {}
         self._needs_pipeline = False
+        self._uses_norm = False
         self._topical = _topical_words(self.entries)
         for i, entry in enumerate(self.entries):
-            self._add(self._hit, f"h{i}", entry.patterns, entry.match)
+            self._add(f"h{i}", entry.patterns, entry.match)
             if entry.exclude:
                 # Exclusions ignore case even for exact entries: "Chicken Kiev" and "chicken Kiev".
                 mode = "lower" if entry.match == "exact" else entry.match
-                self._add(self._exclude, f"x{i}", entry.exclude, mode)
-        self._key_to_index: dict[int, int] = {
-            vocab.strings[f"{kind}{i}"]: i
+                self._add(f"x{i}", entry.exclude, mode)
+        # Matcher key -> (entry index, whether it is the entry's exclusion)
+        self._keys: dict[int, tuple[int, bool]] = {
+            vocab.strings[f"{kind}{i}"]: (i, kind == "x")
             for i in range(len(self.entries))
             for kind in ("h", "x")
             if f"{kind}{i}" in vocab.strings
         }
+        from spacy.tokenizer import Tokenizer
+
+        # The cached tokenizer leaves special cases' token NORM to the lexeme (see its docs).
+        cacheable = type(nlp.tokenizer) is Tokenizer and not self._uses_norm
+        self.make_doc: Callable[[str], Doc] = (
+            ChunkCachedTokenizer(nlp) if cacheable else nlp.make_doc
+        )
 
     def _phrase_docs(self, phrase: str, mode: str) -> list[Doc]:
         from spacy.tokens import Doc
@@ -375,38 +366,36 @@ class LexiconMatcher:
             options = [[t.lower_] for t in doc[:-1]] + [options[-1]]
         return [Doc(self.nlp.vocab, words=list(words)) for words in itertools.product(*options)]
 
-    def _add(
-        self, matchers: tuple[Any, Any, Any], key: str, patterns: Iterable[Pattern], mode: str
-    ) -> None:
+    def _add(self, key: str, patterns: Iterable[Pattern], mode: str) -> None:
         from spacy.tokens import Doc
 
-        lower, exact, unanchored = matchers
         for pattern in patterns:
             if isinstance(pattern, str):
-                target = exact if mode == "exact" else lower
+                target = self._exact if mode == "exact" else self._lower
                 target.add(key, self._phrase_docs(pattern, mode))
-            else:
-                expanded = _expand_token_pattern(pattern)
-                phrases = _token_pattern_as_phrases(expanded, MAX_TOKEN_PATTERN_PHRASES)
-                if phrases is not None:
-                    # Same hits through the PhraseMatcher, which is many times faster.
-                    lower.add(key, [Doc(self.nlp.vocab, words=list(p)) for p in phrases])
-                    continue
-                keys = {k for t in expanded for k in t}
-                self._needs_pipeline |= not keys <= _LEXICAL_KEYS
-                anchor = _anchor_words(expanded, self._topical)
-                if not anchor:
-                    unanchored.add(key, [expanded])
-                    continue
-                name = "anchor:" + "|".join(anchor)
-                group_id = self.nlp.vocab.strings.add(name)
-                if group_id not in self._groups:
-                    self._groups[group_id] = _AnchorGroup(self.nlp.vocab)
-                    self._anchors.add(name, [Doc(self.nlp.vocab, words=[w]) for w in anchor])
-                group = self._groups[group_id]
-                target = group.exclude if matchers is self._exclude else group.hit
-                target.add(key, [expanded])
-                group.reach = max(group.reach, _pattern_reach(expanded))
+                continue
+            expanded = _expand_token_pattern(pattern)
+            phrases = _token_pattern_as_phrases(expanded, MAX_TOKEN_PATTERN_PHRASES)
+            if phrases is not None:
+                # Same hits through the PhraseMatcher, which is many times faster.
+                self._lower.add(key, [Doc(self.nlp.vocab, words=list(p)) for p in phrases])
+                continue
+            keys = {k for t in expanded for k in t}
+            self._needs_pipeline |= not keys <= _LEXICAL_KEYS
+            self._uses_norm |= "NORM" in keys
+            anchor = _anchor_words(expanded, self._topical)
+            if not anchor:
+                self._unanchored.add(key, [expanded])
+                continue
+            name = "anchor:" + "|".join(anchor)
+            anchor_key = self.nlp.vocab.strings.add(name)
+            if anchor_key not in self._anchored:
+                from spacy.matcher import Matcher
+
+                self._lower.add(name, [Doc(self.nlp.vocab, words=[w]) for w in anchor])
+                self._anchored[anchor_key] = Matcher(self.nlp.vocab)
+            self._reach[anchor_key] = max(self._reach.get(anchor_key, 1), _pattern_reach(expanded))
+            self._anchored[anchor_key].add(key, [expanded])
 
     def unneeded_components(self) -> list[str]:
         """Pipeline components matching can skip: all but those that patterns or speakers use.
@@ -430,51 +419,46 @@ class LexiconMatcher:
         """Whether a pattern needs components beyond the tokenizer (POS, DEP, ENT_TYPE, …)."""
         return self._needs_pipeline
 
-    def _anchored(self, doc: Doc) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
-        """Hits and exclusions of anchored token patterns, each group run near its anchors only."""
-        hits: list[tuple[int, int, int]] = []
-        excluded: list[tuple[int, int, int]] = []
-        if not self._groups:
-            return hits, excluded
-        windows: dict[int, list[tuple[int, int]]] = {}
-        for group_id, s, e in sorted(self._anchors(doc), key=lambda m: (m[0], m[1])):
-            reach = self._groups[group_id].reach
-            a, b = max(0, s - reach), min(len(doc), e + reach)
-            spans = windows.setdefault(group_id, [])
-            if spans and a <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
-            else:
-                spans.append((a, b))
-        for group_id, spans in windows.items():
-            group = self._groups[group_id]
-            for a, b in spans:
-                window = doc[a:b]
-                if len(group.hit):
-                    hits.extend((key, s + a, e + a) for key, s, e in group.hit(window))
-                if len(group.exclude):
-                    excluded.extend((key, s + a, e + a) for key, s, e in group.exclude(window))
-        return hits, excluded
-
-    @staticmethod
-    def _run(matchers: tuple[Any, ...], doc: Doc) -> list[tuple[int, int, int]]:
-        # An empty spaCy matcher warns on every call, so only those with patterns run.
-        return [m for matcher in matchers if len(matcher) for m in matcher(doc)]
-
     def find(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Hits in `doc` as (entry index, start token, end token), after exclusions and overlaps."""
-        anchored_hits, anchored_excluded = self._anchored(doc)
-        raw = self._run(self._hit, doc) + anchored_hits
+        found = self._lower(doc)
+        for matcher in (self._exact, self._unanchored):
+            if len(matcher):  # an empty spaCy matcher warns on every call
+                found += matcher(doc)
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for key, s, e in found:
+            reach = self._reach.get(key)
+            if reach is not None:
+                windows.setdefault(key, []).append((max(0, s - reach), min(len(doc), e + reach)))
+        for key, spans in windows.items():
+            # Overlapping windows are merged, so that each match is found once.
+            spans.sort()
+            merged = [spans[0]]
+            for a, b in spans[1:]:
+                if a <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+                else:
+                    merged.append((a, b))
+            matcher = self._anchored[key]
+            for a, b in merged:
+                found.extend((k, s + a, e + a) for k, s, e in matcher(doc[a:b]))
+        raw: list[tuple[int, int, int]] = []
+        excluded: dict[int, list[tuple[int, int]]] = {}
+        for key, s, e in found:
+            kind = self._keys.get(key)
+            if kind is None:
+                continue  # an anchor word
+            if kind[1]:
+                excluded.setdefault(kind[0], []).append((s, e))
+            else:
+                raw.append((kind[0], s, e))
         if not raw:
             return []
-        excluded: dict[int, list[tuple[int, int]]] = {}
-        for key, s, e in self._run(self._exclude, doc) + anchored_excluded:
-            excluded.setdefault(self._key_to_index[key], []).append((s, e))
-        candidates = []
-        for key, s, e in raw:
-            i = self._key_to_index[key]
-            if any(s < xe_ and xs < e for xs, xe_ in excluded.get(i, ())):
-                continue
-            candidates.append((i, s, e))
+        candidates = [
+            (i, s, e)
+            for i, s, e in raw
+            if not any(s < xe and xs < e for xs, xe in excluded.get(i, ()))
+        ]
         # Longest, then leftmost, then first-listed entry wins inside each lexicon.
         candidates.sort(key=lambda c: (c[1] - c[2], c[1], c[0]))
         taken: dict[str, list[tuple[int, int]]] = {}
@@ -577,9 +561,9 @@ def iter_matches(
         ids = chunk["article_id"].tolist()
         outlets = chunk["outlet"].tolist()
         ok_positions = np.flatnonzero(ok)
-        docs = nlp.pipe(
-            (normalised[p][0] for p in ok_positions), batch_size=batch_size, disable=disable
-        )
+        docs: Iterable[Doc] = map(matcher.make_doc, (normalised[p][0] for p in ok_positions))
+        if set(nlp.pipe_names) - set(disable):
+            docs = nlp.pipe(docs, batch_size=batch_size, disable=disable)
         signatures: list[Any] = [None] * len(chunk)
         for p, doc in zip(ok_positions, docs, strict=True):
             if signer is None:
