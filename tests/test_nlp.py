@@ -74,7 +74,7 @@ def test_a_full_cache_starts_afresh_and_stays_right(fresh_nlp: Any) -> None:
     for text in TRICKY * 2:
         text = normalize_text(text)[0]
         assert tokens(cached(text)) == tokens(fresh_nlp.tokenizer(text))
-        assert len(cached._words) <= max(12, len(set(text.split(" "))))
+        assert len(cached._records) <= max(12, len(set(text.split(" "))))
 
 
 @pytest.mark.shared
