@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -90,8 +91,7 @@ _PLAIN = str.maketrans(
 _PLAIN_CHAR = {chr(k): v for k, v in _PLAIN.items()}
 _TO_PLAIN = re.compile(f"[{''.join(_PLAIN_CHAR)}]")
 _SPACE_RUN = re.compile(r" {2,}")
-_ANY_SPACE = re.compile(r"\s+")
-_ODD_SPACE = re.compile(r"[^\S ]| {2}")  # whitespace that _ANY_SPACE would change
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but a space
 _QUOTE_CHARS = "\"'“”„‟«»‘’‹›"
 # Token-pattern keys that the tokenizer alone sets; any other key needs the full pipeline.
 _LEXICAL_KEYS = {
@@ -349,9 +349,14 @@ class LexiconMatcher:
 
         # The cached tokenizer leaves special cases' token NORM to the lexeme (see its docs).
         cacheable = type(nlp.tokenizer) is Tokenizer and not self._uses_norm
-        self.make_doc: Callable[[str], Doc] = (
-            ChunkCachedTokenizer(nlp) if cacheable else nlp.make_doc
-        )
+        self._cached = ChunkCachedTokenizer(nlp) if cacheable else None
+
+    def tokenize(self, text: str) -> tuple[Doc, np.ndarray | None]:
+        """The Doc of a normalised text and, if the chunk cache made it, its token records
+        (`framing.nlp.TOKEN_RECORD`); else None."""
+        if self._cached is not None:
+            return self._cached.tokenize(text)
+        return self.nlp.make_doc(text), None
 
     def _phrase_docs(self, phrase: str, mode: str) -> list[Doc]:
         from spacy.tokens import Doc
@@ -506,19 +511,24 @@ class Matches:
     signatures: list[Any] | None = None  # per article: MinHash signature or None (syndication)
 
 
-def _context(text: str) -> str:
-    # One line: newlines and runs of spaces become one space. Most slices need no change, and
-    # searching for a reason to change is cheaper than substituting.
-    return _ANY_SPACE.sub(" ", text) if _ODD_SPACE.search(text) else text
+def _context(one_line: str, start: int, end: int) -> str:
+    """``one_line[start:end]`` with runs of spaces made one: context on one line, for reading.
+
+    `one_line` is the text with every whitespace character made a space (offsets unchanged),
+    made once per article; most slices then need no change.
+    """
+    piece = one_line[max(0, start) : end]
+    return _SPACE_RUN.sub(" ", piece) if "  " in piece else piece
 
 
-def _count_tokens(doc: Doc) -> int:
-    from spacy.attrs import IS_PUNCT, IS_SPACE
-
-    if len(doc) == 0:
-        return 0
-    flags = doc.to_array([IS_PUNCT, IS_SPACE])
-    return int(len(doc) - np.count_nonzero(flags.any(axis=1)))
+def _tokenized(
+    matcher: LexiconMatcher, texts: Iterable[str], made: deque[np.ndarray | None]
+) -> Iterator[Doc]:
+    """Docs of `texts`; each one's token records are appended to `made`, to be taken in step."""
+    for text in texts:
+        doc, records = matcher.tokenize(text)
+        made.append(records)
+        yield doc
 
 
 def iter_matches(
@@ -561,16 +571,19 @@ def iter_matches(
         ids = chunk["article_id"].tolist()
         outlets = chunk["outlet"].tolist()
         ok_positions = np.flatnonzero(ok)
-        docs: Iterable[Doc] = map(matcher.make_doc, (normalised[p][0] for p in ok_positions))
+        made: deque[np.ndarray | None] = deque()  # token records of the docs made, in order
+        docs = _tokenized(matcher, (normalised[p][0] for p in ok_positions), made)
         if set(nlp.pipe_names) - set(disable):
             docs = nlp.pipe(docs, batch_size=batch_size, disable=disable)
         signatures: list[Any] = [None] * len(chunk)
         for p, doc in zip(ok_positions, docs, strict=True):
-            if signer is None:
-                n_tokens[p] = _count_tokens(doc)
-            elif len(doc):
-                words = word_hashes(doc.to_array([LOWER, IS_PUNCT, IS_SPACE]))
-                n_tokens[p] = len(words)
+            records = made.popleft()
+            if records is not None:
+                words = records["lower"][records["word"].astype(bool)]
+            else:
+                words = word_hashes(doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).reshape(-1, 3))
+            n_tokens[p] = len(words)
+            if signer is not None and len(words):
                 signatures[p] = signer(words)
             offsets = normalised[p][1]
             assert offsets is not None
@@ -597,6 +610,7 @@ def iter_matches(
             spans += _distancing_hits(quotes, spans, text)
             spans.sort(key=lambda h: (h[1], h[2]))
             voices = assign_voices(quotes, [h[1] for h in spans], [h[2] for h in spans])
+            one_line = _OTHER_SPACE.sub(" ", text) if spans else text
             for (entry, start, end), (voice, speaker) in zip(spans, voices, strict=True):
                 rows.append(
                     (
@@ -613,8 +627,8 @@ def iter_matches(
                         speaker,
                         entry.weight,
                         ";".join(entry.stance),
-                        _context(text[max(0, start - CONTEXT_CHARS) : start]),
-                        _context(text[end : end + CONTEXT_CHARS]),
+                        _context(one_line, start - CONTEXT_CHARS, start),
+                        _context(one_line, end, end + CONTEXT_CHARS),
                     )
                 )
         articles = chunk[[c for c in chunk.columns if c != "text"]].copy()

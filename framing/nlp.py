@@ -13,10 +13,18 @@ from typing import TYPE_CHECKING, Any
 from framing.errors import FramingError
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["DEFAULT_PIPELINE", "ChunkCachedTokenizer", "lemma_forms", "make_nlp", "pipeline_name"]
+__all__ = [
+    "DEFAULT_PIPELINE",
+    "TOKEN_RECORD",
+    "ChunkCachedTokenizer",
+    "lemma_forms",
+    "make_nlp",
+    "pipeline_name",
+]
 
 DEFAULT_PIPELINE = "blank:en+lookup-lemmatizer+sentencizer"
 
@@ -87,7 +95,9 @@ def lemma_forms(word: str) -> frozenset[str]:
     return _forms_by_lemma().get(low, frozenset()) | {low}
 
 
-_RECORD = [("orth", "<u8"), ("space", "u1")]  # a token in `ChunkCachedTokenizer`'s cache
+# A token in `ChunkCachedTokenizer`'s cache: its ids, 1 if a space follows, 1 if it is a word
+# (neither punctuation nor space: what `n_tokens` counts and near-duplicates compare).
+TOKEN_RECORD = [("orth", "<u8"), ("lower", "<u8"), ("space", "u1"), ("word", "u1")]
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -121,17 +131,22 @@ class ChunkCachedTokenizer:
         self.vocab = nlp.vocab
         self.tokenizer = nlp.tokenizer
         self.max_chunks = max_chunks
-        # Per chunk, one record per token: its id and 1 if a space follows (else 0). A text's
-        # records are joined in C, and a Doc made from ids skips hashing the strings again.
+        # Per chunk, a `TOKEN_RECORD` per token. A text's records are joined in C, and a Doc
+        # made from ids skips hashing the strings again.
         self._records: dict[str, Any] = {}  # bytes; None for a chunk holding other whitespace
 
     def __call__(self, text: str) -> Doc:
+        return self.tokenize(text)[0]
+
+    def tokenize(self, text: str) -> tuple[Doc, np.ndarray | None]:
+        """The Doc of `text`, and its tokens' `TOKEN_RECORD`s (None if spaCy's tokenizer made it:
+        then take the attributes from the Doc)."""
         import numpy as np
         from spacy.tokens import Doc
 
         chunks = text.split(" ")
         if "" in chunks:  # a space at an end or after another: spaCy makes space tokens
-            return self.tokenizer(text)
+            return self.tokenizer(text), None
         try:
             try:
                 records = b"".join(map(self._records.__getitem__, chunks))
@@ -139,16 +154,16 @@ class ChunkCachedTokenizer:
                 self._learn(chunks)
                 records = b"".join(map(self._records.__getitem__, chunks))
         except TypeError:  # a chunk with other whitespace (None): its tokens depend on context
-            return self.tokenizer(text)
-        tokens = np.frombuffer(records, dtype=_RECORD)
+            return self.tokenizer(text), None
+        tokens = np.frombuffer(records, dtype=TOKEN_RECORD)
         spaces = tokens["space"].tolist()
         spaces[-1] = 0
-        return Doc(self.vocab, words=tokens["orth"].tolist(), spaces=spaces)
+        return Doc(self.vocab, words=tokens["orth"].tolist(), spaces=spaces), tokens
 
     def _learn(self, chunks: list[str]) -> None:
         """Tokenize the chunks not yet known (all in one call) and remember their tokens."""
         import numpy as np
-        from spacy.attrs import ORTH
+        from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, ORTH
 
         new = set(chunks).difference(self._records)
         if len(self._records) + len(new) > self.max_chunks:
@@ -167,8 +182,11 @@ class ChunkCachedTokenizer:
             if word not in self.vocab:
                 # Stored: a Doc made from ids needs the lexemes in the vocabulary.
                 self.vocab[word]
-        records = np.zeros(len(doc), dtype=_RECORD)
-        records["orth"] = doc.to_array(ORTH)
+        records = np.zeros(len(doc), dtype=TOKEN_RECORD)
+        attrs = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_SPACE])
+        records["orth"] = attrs[:, 0]
+        records["lower"] = attrs[:, 1]
+        records["word"] = (attrs[:, 2] == 0) & (attrs[:, 3] == 0)
         ends = [t.i + 1 for t in doc if t.whitespace_] + [len(doc)]  # after each chunk's last
         records["space"][np.array(ends) - 1] = 1
         for chunk, start, end in zip(plain, [0, *ends[:-1]], ends, strict=True):
