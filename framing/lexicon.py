@@ -202,6 +202,15 @@ def read_lexicons(paths: Iterable[str | Path] | None = None) -> Lexicon:
     return lexicon
 
 
+def cache_dir() -> Path | None:
+    """framing's cache folder (FRAMING_CACHE_DIR, default ~/.cache/framing); None if switched off
+    (FRAMING_CACHE_DIR set to an empty string)."""
+    folder = os.environ.get("FRAMING_CACHE_DIR")
+    if folder == "":
+        return None
+    return Path(folder) if folder else Path.home() / ".cache" / "framing"
+
+
 def _cache_file(files: list[Path]) -> Path | None:
     """Where a valid read of exactly these files (and this validation code) is kept.
 
@@ -210,10 +219,9 @@ def _cache_file(files: list[Path]) -> Path | None:
     file's path and bytes and the source of this module, so any edit means a fresh read.
     Set FRAMING_CACHE_DIR to move the cache, or to an empty string to switch it off.
     """
-    folder = os.environ.get("FRAMING_CACHE_DIR")
-    if folder == "":
+    root = cache_dir()
+    if root is None:
         return None
-    root = Path(folder) if folder else Path.home() / ".cache" / "framing"
     digest = hashlib.sha256(Path(__file__).read_bytes())
     try:
         for f in files:
