@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import textwrap
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -15,7 +18,9 @@ import yaml
 from framing.corpus import iter_corpus, read_corpus, sample_corpus_path
 from framing.errors import FramingError
 from framing.syndication import (
+    MAX_PER_BAND_KEY,
     SYNDICATION_POLICIES,
+    MinHashSigner,
     SyndicationIndex,
     check_syndication_policy,
     describe_policy,
@@ -278,6 +283,146 @@ def test_lsh_bands_make_a_pair_at_the_threshold_a_candidate(
     if bands > 1:  # and no fewer bands would do
         fewer = num_perm // (bands - 1)
         assert 1 - (1 - threshold**fewer) ** (bands - 1) < 0.99
+
+
+def datasketch_signature(hashes: np.ndarray, num_perm: int, seed: int, shingle: int) -> Any:
+    """The documented signature, computed the slow way: datasketch's own ``update_batch`` on the
+    shingle hashes (words folded with the golden-ratio multiply-add, then high ^ low 32 bits)."""
+    from datasketch import MinHash
+
+    n = len(hashes) - shingle + 1
+    folded = np.zeros(n, dtype=np.uint64)
+    for k in range(shingle):
+        folded = folded * np.uint64(0x9E3779B97F4A7C15) + hashes[k : k + n]
+    minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
+    minhash.update_batch(((folded >> np.uint64(32)) ^ (folded & np.uint64(0xFFFFFFFF))).tolist())
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
+@pytest.mark.parametrize(
+    ("num_perm", "seed", "shingle", "min_words"),
+    [(128, 1, 5, 50), (64, 7, 3, 10), (300, 2, 1, 1), (3, 0, 8, 8)],
+)
+def test_signer_equals_datasketch_bit_for_bit(
+    num_perm: int, seed: int, shingle: int, min_words: int
+) -> None:
+    signer = MinHashSigner(num_perm, seed, shingle, min_words)
+    from datasketch import MinHash
+
+    # Its permutations are drawn as datasketch draws them (without importing datasketch).
+    reference = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert np.array_equal(np.array(signer._permutations), reference)
+    rng = np.random.default_rng(seed)
+    # Around the signer's block sizes (64 shingles and multiples), short and long texts.
+    lengths = [min_words, min_words + 1, 63 + shingle, 64 + shingle, 600, 1023 + shingle]
+    lengths += [1024 + shingle, 1100, 3000]
+    for length in lengths:
+        hashes = rng.integers(0, 2**64, length, dtype=np.uint64, endpoint=False)
+        repeated = np.resize(hashes[: max(length // 3, 1)], length)  # repeated paragraphs
+        for words in (hashes, repeated):
+            signature = signer(words)
+            assert signature is not None
+            assert signature.dtype == np.uint32
+            expected = datasketch_signature(words, num_perm, seed, shingle)
+            assert np.array_equal(signature, expected), (length, num_perm)
+    assert signer(np.zeros(min_words - 1, dtype=np.uint64)) is None
+    # Pickled (to worker processes) without its cached tables, and still the same.
+    clone = pickle.loads(pickle.dumps(signer))
+    assert "_tiles" not in vars(clone)
+    assert np.array_equal(clone(hashes), datasketch_signature(hashes, num_perm, seed, shingle))
+
+
+def synthetic_signatures(
+    rng: np.random.Generator, n: int, num_perm: int
+) -> list[np.ndarray | None]:
+    """Random signatures with near-copies (some values redrawn), copies of copies, a story
+    copied more often than a band key keeps, and articles too short to sign (None)."""
+    signatures: list[np.ndarray | None] = []
+    for k in range(n):
+        earlier = [s for s in signatures if s is not None]
+        draw = rng.random()
+        if k % 9 == 4:
+            signatures.append(None)
+        elif earlier and draw < 0.15:
+            signatures.append(earlier[0].copy())  # the popular story
+        elif earlier and draw < 0.5:
+            copy = earlier[rng.integers(len(earlier))].copy()
+            redrawn = rng.random(num_perm) < rng.choice([0.02, 0.1, 0.2, 0.3, 0.6])
+            copy[redrawn] = rng.integers(0, 2**32, redrawn.sum(), dtype=np.uint32)
+            signatures.append(copy)
+        else:
+            signatures.append(rng.integers(0, 2**32, num_perm, dtype=np.uint32))
+    return signatures
+
+
+def reference_duplicates(
+    signatures: list[np.ndarray | None], threshold: float, bands: int, rows: int
+) -> list[str]:
+    """The index's rules, one article at a time with Python sets: candidates share a band's
+    values with an earlier article among the first MAX_PER_BAND_KEY holding them."""
+    holders: defaultdict[tuple[int, bytes], list[int]] = defaultdict(list)
+    roots: list[int] = []
+    for doc, signature in enumerate(signatures):
+        roots.append(doc)
+        if signature is None:
+            continue
+        candidates: set[int] = set()
+        for band in range(bands):
+            key = (band, signature[band * rows : (band + 1) * rows].tobytes())
+            candidates.update(holders[key])
+            if len(holders[key]) < MAX_PER_BAND_KEY:
+                holders[key].append(doc)
+        for candidate in sorted(candidates):
+            other = signatures[candidate]
+            assert other is not None
+            if np.count_nonzero(signature == other) / len(signature) >= threshold:
+                roots[doc] = min(roots[doc], roots[candidate])
+    return ["" if root == doc else f"a{root}" for doc, root in enumerate(roots)]
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.8, 128), (0.5, 64)])
+def test_index_follows_its_rules_whatever_the_chunks(threshold: float, num_perm: int) -> None:
+    signatures = synthetic_signatures(np.random.default_rng(11), 400, num_perm)
+    ids = [f"a{k}" for k in range(len(signatures))]
+    bands, rows = lsh_bands(threshold, num_perm)
+    expected = reference_duplicates(signatures, threshold, bands, rows)
+    assert 100 < sum(1 for e in expected if e) < 300  # copies found, and articles not copies
+    assert expected.count("a0") > MAX_PER_BAND_KEY  # the popular story's keys fill up
+    for chunk in (1, 7, 64, len(ids)):
+        with SyndicationIndex(threshold=threshold, num_perm=num_perm) as index:
+            found: list[str] = []
+            for start in range(0, len(ids), chunk):
+                part = slice(start, start + chunk)
+                found += index.add_signatures(ids[part], signatures[part])
+            assert found == expected, chunk
+            assert index.n_flagged == sum(1 for e in expected if e)
+            assert index.n_short == sum(1 for s in signatures if s is None)
+
+
+@pytest.mark.parametrize("chunk", [1, 100])
+def test_a_band_key_keeps_its_first_articles_only(chunk: int) -> None:
+    bands, rows = lsh_bands(0.8, 128)
+    rng = np.random.default_rng(3)
+    # MAX_PER_BAND_KEY + 1 distinct stories that share the values of band 0 (boilerplate).
+    stories = [rng.integers(0, 2**32, 128, dtype=np.uint32) for _ in range(MAX_PER_BAND_KEY + 1)]
+    for story in stories:
+        story[:rows] = stories[0][:rows]
+    # Near-copies that share band 0 and no other band with their source: one value changed in
+    # every other band, similarity 1 - (bands - 1) / 128 >= 0.8.
+    near_copies = [stories[-2].copy(), stories[-1].copy()]
+    for copy in near_copies:
+        copy[rows : bands * rows : rows] ^= np.uint32(1)
+    ids = [f"s{k}" for k in range(len(stories))] + ["copy-of-kept", "copy-of-unkept"]
+    signatures: list[np.ndarray | None] = [*stories, *near_copies]
+    with SyndicationIndex(threshold=0.8) as index:
+        assert index.signer.num_perm == 128
+        found: list[str] = []
+        for start in range(0, len(ids), chunk):
+            found += index.add_signatures(
+                ids[start : start + chunk], signatures[start : start + chunk]
+            )
+    # The last story came after band 0's key was full: its copy is not a candidate.
+    assert found == [""] * len(stories) + [f"s{MAX_PER_BAND_KEY - 1}", ""]
 
 
 @pytest.mark.parametrize(
