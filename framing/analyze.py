@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import itertools
 import json
 import pickle
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from framing.corpus import DEFAULT_MAX_CHARS, ColumnMap, iter_corpus
@@ -80,6 +83,9 @@ class AnalysisResult:
 def encode_table(frame: pd.DataFrame, fmt: str) -> bytes:
     """A table as the bytes of a CSV (with header) or Parquet file."""
     if fmt == "csv":
+        fast = _csv_with_arrow(frame)
+        if fast is not None:
+            return fast
         text = frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
         return text.encode("utf-8")
     import pyarrow as pa
@@ -88,6 +94,112 @@ def encode_table(frame: pd.DataFrame, fmt: str) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
     return bytes(sink.getvalue().to_pybytes())
+
+
+def _quoted_characters() -> bytes:
+    """The characters that make pandas' CSV writer (the csv module, minimal quoting) quote a
+    field, asked of the module: they differ between Python versions (3.11 leaves a lone
+    carriage return unquoted)."""
+    found = []
+    for char in ',"\r\n':
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow([f"a{char}", "b"])
+        if line.getvalue().startswith('"'):
+            found.append(char)
+    return "".join(found).encode("ascii")
+
+
+_QUOTED = _quoted_characters()
+
+
+def _csv_with_arrow(frame: pd.DataFrame) -> bytes | None:
+    """The bytes of `DataFrame.to_csv` as `encode_table` calls it, built with pyarrow compute
+    functions, several times faster on the long matches tables; None for a table with a kind of
+    column this does not write, left to pandas."""
+    import pyarrow.compute as pc
+
+    names = list(frame.columns)
+    # csv writes a lone empty field as "" (rows of one column): such tables are left to pandas.
+    if len(names) < 2 or len(frame) == 0 or not all(isinstance(n, str) for n in names):
+        return None
+    fields = []
+    for k in range(len(names)):
+        cells = _csv_fields(frame.iloc[:, k])
+        if cells is None:
+            return None
+        fields.append(cells)
+    fields[-1] = pc.binary_join_element_wise(fields[-1], _text("\n"), _text(""))
+    rows = pc.binary_join_element_wise(*fields, _text(","))
+    # The rows lie one after another in the array's data buffer: that is the file's body.
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
+    start, end = offsets[rows.offset], offsets[rows.offset + len(rows)]
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(names)
+    body: bytes = rows.buffers()[2][start:end].to_pybytes()
+    return header.getvalue().encode("utf-8") + body
+
+
+def _text(value: str) -> Any:
+    """A pyarrow large_string scalar (compute functions do not mix it with plain strings)."""
+    import pyarrow as pa
+
+    return pa.scalar(value, pa.large_string())
+
+
+def _csv_fields(column: pd.Series) -> Any:
+    """A column's CSV fields as pandas writes them, as a pyarrow large_string array: integers in
+    full, floats in `FLOAT_FORMAT`, strings quoted where csv quotes them, missing values empty;
+    None for other dtypes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return pa.array(column.to_numpy()).cast(pa.large_string())
+    if dtype == np.float64:
+        formatted = [FLOAT_FORMAT % x if x == x else "" for x in column.tolist()]  # NaN: ""
+        return pa.array(formatted, type=pa.large_string())
+    textual = isinstance(dtype, pd.StringDtype) or (
+        pd.api.types.is_object_dtype(dtype)
+        and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+    )
+    if not textual:
+        return None
+    try:
+        cells = pa.array(column, type=pa.large_string(), from_pandas=True).fill_null("")
+    except UnicodeEncodeError:  # a lone surrogate: pandas raises its own error
+        return None
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    quote = _needs_quotes(cells)
+    if quote is not None:
+        doubled = pc.replace_substring(cells.filter(quote), '"', '""')
+        quoted = pc.binary_join_element_wise(_text('"'), doubled, _text('"'), _text(""))
+        cells = pc.replace_with_mask(cells, quote, quoted)
+    return cells
+
+
+def _needs_quotes(cells: Any) -> Any:
+    """Which strings of a large_string array csv quotes (a pyarrow mask), or None if none; looked
+    for in the array's data buffer at once, which is faster than a regular expression per
+    string."""
+    import pyarrow as pa
+
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int64)
+    offsets = offsets[cells.offset : cells.offset + len(cells) + 1]
+    data = cells.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return None
+    text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    special = np.zeros(len(text), dtype=bool)
+    for byte in _QUOTED:  # ASCII bytes are never part of a multi-byte UTF-8 character
+        special |= text == byte
+    where = np.flatnonzero(special) + offsets[0]
+    if len(where) == 0:
+        return None
+    mask = np.zeros(len(cells), dtype=bool)
+    mask[np.searchsorted(offsets, where, side="right") - 1] = True  # the string of each byte
+    return pa.array(mask)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from framing.lexicon import Concept
-from framing.profile import concept_shares, profile_outlets
+from framing.lexicon import Concept, Lexicon
+from framing.match import Matches
+from framing.profile import (
+    bootstrap_sums,
+    concept_shares,
+    outlet_rng,
+    percentile_interval,
+    profile_articles,
+    profile_outlets,
+    voice_groups,
+)
 
 
 def articles(*rows: tuple[str, str, int]) -> pd.DataFrame:
@@ -140,3 +151,125 @@ def test_profile_voice_groups_own_quoted_all() -> None:
     assert out["voice"].tolist() == ["own", "quoted", "all"]
     assert out["count"].tolist() == [3, 5, 8]
     assert out["rate_per_1k"].tolist() == pytest.approx([3.0, 5.0, 8.0])
+
+
+def toy_matches() -> Matches:
+    """Hits in shuffled order over articles listed out of alphabetical order, one without
+    tokens, one without hits, with reference (weight 0) entries and sub-categories."""
+    articles = pd.DataFrame(
+        {"article_id": ["z9", "a1", "m5", "q0"], "outlet": ["B", "A", "A", "B"],
+         "n_tokens": [400, 250, 0, 80], "status": "ok"}
+    )  # fmt: skip
+    rows = [
+        ("a1", "A", "legitimacy.regime", "narrator", 3, "regime"),
+        ("a1", "A", "legitimacy.regime", "narrator", 1, "regime"),
+        ("a1", "A", "legitimacy", "quoted", 1, "junta"),
+        ("a1", "A", "naming", "narrator", 0, "kyiv"),  # reference variant: not loaded
+        ("z9", "B", "naming.place", "scare", 2, "kiev"),
+        ("z9", "B", "euphemism", "narrator", 1, "liberate"),
+        ("z9", "B", "naming", "narrator", 1, "kiev"),
+        ("m5", "A", "euphemism", "partial", 2, "liberate"),
+    ]
+    hits = pd.DataFrame(
+        rows, columns=["article_id", "outlet", "category", "voice", "weight", "entry_id"]
+    ).sample(frac=1, random_state=3)
+    empty = Lexicon(infos=(), categories={}, stances={}, concepts={}, entries=())
+    return Matches(hits=hits, articles=articles, lexicon=empty)
+
+
+def grouped_reference(matches: Matches, level: int | None) -> pd.DataFrame:
+    """The per-article profile as plain pandas group-bys compute it."""
+    hits = matches.hits[matches.hits["weight"] > 0]
+    if level is not None:
+        hits = hits.assign(category=hits["category"].str.split(".").str[:level].str.join("."))
+    out = (
+        hits.groupby(["article_id", "outlet", "category", "voice"])
+        .agg(count=("entry_id", "size"), weight=("weight", "sum"))
+        .reset_index()
+    )
+    tokens = matches.articles.set_index("article_id")["n_tokens"]
+    out["n_tokens"] = out["article_id"].map(tokens).astype("int64")
+    out["rate_per_1k"] = 1000 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
+    position = {a: i for i, a in enumerate(matches.articles["article_id"])}
+    out = out.sort_values(
+        ["article_id", "category", "voice"],
+        key=lambda s: s.map(position) if s.name == "article_id" else s,
+    )
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("level", [1, 2, None])
+def test_profile_articles_in_article_order_with_categories_rolled_up(level: int | None) -> None:
+    matches = toy_matches()
+    out = profile_articles(matches, level=level)
+    pd.testing.assert_frame_equal(out, grouped_reference(matches, level))
+    assert out["article_id"].drop_duplicates().tolist() == ["z9", "a1", "m5"]  # table order
+    a1 = out[out["article_id"] == "a1"]
+    if level == 1:
+        assert a1[["category", "voice", "count", "weight"]].to_numpy().tolist() == [
+            ["legitimacy", "narrator", 2, 4],
+            ["legitimacy", "quoted", 1, 1],
+        ]
+    assert np.isnan(out.loc[out["article_id"] == "m5", "rate_per_1k"]).all()  # no tokens
+
+
+def test_profile_articles_names_a_hit_without_its_article() -> None:
+    matches = toy_matches()
+    stray = matches.hits.assign(article_id=matches.hits["article_id"].replace("m5", "gone"))
+    with pytest.raises(ValueError, match="'gone'"):
+        profile_articles(Matches(hits=stray, articles=matches.articles, lexicon=matches.lexicon))
+
+
+def test_profile_percentile_interval_equals_nanpercentile_bit_for_bit() -> None:
+    rng = np.random.default_rng(5)
+    samples = rng.poisson(4, size=(300, 40)) / rng.poisson(30, size=(300, 1))
+    samples[rng.random(300) < 0.2, :10] = np.nan  # resamples without the concept: NaN rows
+    samples[rng.random((300, 40)) < 0.05] = np.nan
+    samples[:, 12] = np.nan
+    samples[:299, 13] = np.nan  # one value left
+    low, high = percentile_interval(samples, 0.9)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the all-NaN column
+        alpha = (1 - 0.9) / 2  # 4.999...: the same percentiles, to the last bit
+        expected = np.nanpercentile(samples, [100 * alpha, 100 * (1 - alpha)], axis=0)
+    assert low.tobytes() == expected[0].tobytes() and high.tobytes() == expected[1].tobytes()
+    assert np.isnan(low[12]) and low[13] == high[13] == samples[299, 13]
+
+
+def test_profile_concept_share_intervals_as_each_block_resampled_alone() -> None:
+    counts = pd.DataFrame(
+        [
+            ("a1", "A", "capital", "kiev", "narrator", 2),
+            ("a1", "A", "capital", "kyiv", "quoted", 1),
+            ("a2", "A", "capital", "kyiv", "narrator", 3),
+            ("a2", "A", "war", "sma", "narrator", 1),
+            ("a3", "A", "war", "war", "scare", 2),
+            ("a3", "A", "capital", "kiev", "narrator", 1),
+        ],
+        columns=["article_id", "outlet", "concept", "variant", "voice", "count"],
+    )
+    concepts = {
+        "capital": Concept("capital", "toy", "Capital.", ("kiev", "kyiv")),
+        "war": Concept("war", "toy", "War.", ("sma", "war")),
+    }
+    shares = concept_shares(counts, ARTICLES, concepts, n_boot=300, seed=4)
+    ids = ARTICLES.loc[ARTICLES["outlet"] == "A", "article_id"].tolist()
+    grouped = voice_groups(counts)
+    assert len(shares.groupby(["concept", "voice"])) == 5  # war is never quoted
+    for (concept, voice), got in shares.groupby(["concept", "voice"]):
+        variants = concepts[concept].variants
+        matrix = np.zeros((len(ids), len(variants)))
+        for row in grouped[
+            (grouped["concept"] == concept) & (grouped["voice"] == voice)
+        ].itertuples():
+            matrix[ids.index(row.article_id), variants.index(row.variant)] += row.count
+        assert got["count"].tolist() == matrix.sum(axis=0).tolist()
+        # Every block of the outlet is resampled with the outlet's one set of resamples.
+        boot = bootstrap_sums(matrix, outlet_rng(4, "A"), 300)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # resamples without the concept
+            shares_boot = boot / boot.sum(axis=1, keepdims=True)
+            alpha = (1 - 0.95) / 2
+            low, high = np.nanpercentile(shares_boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
+        assert got["ci_low"].to_numpy().tobytes() == low.tobytes()
+        assert got["ci_high"].to_numpy().tobytes() == high.tobytes()
