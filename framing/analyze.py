@@ -550,8 +550,11 @@ def analyze(
                 signer=signer,
             )  # fmt: skip
         else:
-            matcher = LexiconMatcher(lexicon, make_nlp(spacy_model))
+            # A pipeline of its own (not make_nlp's cached one), so that it and its grown
+            # vocabulary are freed with the stream, before the final step needs the memory.
+            matcher = LexiconMatcher(lexicon, make_nlp.__wrapped__(spacy_model))
             stream = _match_here(chunks(), matcher, spacy_model, render, signer)
+            del matcher
         for k, chunk in enumerate(stream, start=n_done):
             flag(chunk.ids, chunk.signatures)
             if index is not None:

@@ -146,7 +146,8 @@ def _match_here(
     with _LOCK:
         matcher = _MATCHERS.pop(key, None)
         if matcher is None:
-            matcher = LexiconMatcher(lexicon, make_nlp(spacy_model))
+            # Not make_nlp's cached pipeline, which `renewed` could not free.
+            matcher = LexiconMatcher(lexicon, make_nlp.__wrapped__(spacy_model))
         matcher = renewed(matcher, spacy_model)
         _MATCHERS[key] = matcher
         while len(_MATCHERS) > MAX_CACHED_MATCHERS:

@@ -730,7 +730,8 @@ def _start_worker(
     signer: Callable[[np.ndarray], Any] | None,
 ) -> None:
     _WORKER.update(
-        matcher=LexiconMatcher(lexicon, make_nlp(spacy_model)),
+        # Not make_nlp's cached pipeline: `renewed` must be able to free it (and its vocabulary).
+        matcher=LexiconMatcher(lexicon, make_nlp.__wrapped__(spacy_model)),
         model=spacy_model,
         then=then,
         signer=signer,
