@@ -23,8 +23,8 @@ unbalanced mark never swallows the rest of an article.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,18 +63,35 @@ _DOUBLE_OPEN = "“„‟«"
 _DOUBLE_CLOSE = "”»"
 _SINGLE_OPEN = "‘‹"
 _SINGLE_CLOSE = "’›"
-_MARKS = re.compile(r"[\"'“”„‟«»‘’‹›]")
+_MARK_CHARS = "\"'“”„‟«»‘’‹›"
+_QUOTE_CHARS = '"“”„‟«»‘‹›'  # the marks that are never apostrophes
+_CONTINUES_QUOTE = _DOUBLE_OPEN + '"«'  # a paragraph opening with one continues an open quote
+# Python's re tests a character class at every position, several times slower than str.find:
+# quote marks, line breaks and full stops are found with str.find, and regexes only check them.
 _PARAGRAPH = re.compile(r"\n\s*")
+_NON_SPACE = re.compile(r"\S")
 _SENTENCE_END = re.compile(
     r"[.!?][\"'”’»]*(?=\s+[\"'“‘«(]?[A-Z0-9])"  # a full stop before a capital
     r"|[.!?][\"'”’»]*\s*$"  # or at the end
 )
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_OPENS_QUOTE = re.compile(r"[:,(\[—–-]\s*$")  # "X said:", "X said," or a bracket before a quote
+_OPENS_QUOTE = ":,([—–-"  # "X said:", "X said," or a bracket just before a quote
 _CAPITAL_START = re.compile(r"\s*[A-Z]")
 _MAX_UNCLOSED = 600  # characters an unclosed quote may run inside its paragraph
 _UNNAMED = "\0unnamed"  # an attribution whose speaker we cannot name
 _FULL_QUOTE_WORDS = 7  # a quote this long (in words) is a direct quote, not a fragment
+# A quote's words are runs of word characters, joined by apostrophes (don't, Russia's).
+# "At least n words" is one regex for each n the rules ask: possessive, so each word is taken
+# whole, and no list of words is built.
+_AT_LEAST_WORDS = {
+    n: re.compile(rf"(?:\W*+\w++(?:['’]\w++)*+){{{n}}}") for n in (2, 3, 5, _FULL_QUOTE_WORDS + 5)
+}
+_TWO_WORDS = _AT_LEAST_WORDS[2].match
+_DECADE = re.compile(r"['’]\d\d(?:s\b|\b)")  # the '90s
+_ENTITY_THEN_VERB = re.compile(r"\s+[a-z]")
+_TITLE_WORD = re.compile(r"[\w’'-]+")
+_SMALL_WORDS = frozenset(
+    ("of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "with", "from")
+)
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -156,6 +173,8 @@ _TITLE_WORDS = (
     "declaration|resolution|communique|communiqué|document|law|bill|decree|letter|study|"
     "investigation|inquiry|watchdog|monitor|monitors|observers|mission|company|firm|bank"
 )
+# First words of the speech verbs ("went" of "went on"), to rule out `_BEFORE_OPEN` cheaply.
+_SPEECH_LEADS = frozenset(verb.split()[0] for verb in _SPEECH_VERBS.split("|"))
 _SPEECH_VERBS = _trie(_SPEECH_VERBS.split("|"))
 _TITLE_WORDS = _trie(_TITLE_WORDS.split("|"))
 _NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’'-]*|(?:al|bin|de|van|von|der|of|the|and|for)(?=\s+[A-Z]))"
@@ -234,37 +253,27 @@ class QuoteSpan:
     closed: bool = True
 
 
-@dataclass
-class _Open:
-    start: int
-    double: bool
-    group: int
-
-
 def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
 def _classify_mark(text: str, i: int) -> tuple[str, bool]:
-    """Returns (role, double): role is "open", "close", "either", or "" for an apostrophe/stray."""
+    """Returns (role, double): role is "open", "close", "either", or "" for an apostrophe/stray.
+
+    For the marks that open or close by their shape (“„‟«, ”») see `_double_role`.
+    """
     ch = text[i]
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    if ch in _DOUBLE_OPEN:
-        return (
-            "either"
-            if not (after.isspace() or after in ",.;:!?") and not before.isspace()
-            else "open"
-        ), True
-    if ch in _DOUBLE_CLOSE:
-        return ("either" if before.isspace() and not after.isspace() else "close"), True
+    if ch in _DOUBLE_OPEN or ch in _DOUBLE_CLOSE:
+        return _double_role(ch, before, after), True
     if ch in _SINGLE_OPEN:
         return "open", False
     double = ch == '"'
     if not double:
         if _is_word(before) and _is_word(after):
             return "", False  # didn't, Russia's, o'clock, rock'n'roll
-        if re.match(r"['’]\d\d(?:s\b|\b)", text[i : i + 5]) and not _is_word(before):
+        if _DECADE.match(text, i) and not _is_word(before):
             return "", False  # the '90s
         if text[i : i + 3] in ("'n'", "’n’") or text[i - 2 : i + 1] in ("'n'", "’n’"):
             return "", False  # rock 'n' roll
@@ -283,20 +292,73 @@ def _classify_mark(text: str, i: int) -> tuple[str, bool]:
     return "", double
 
 
-def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for m in _PARAGRAPH.finditer(text):
-        bounds.append((start, m.start()))
-        start = m.end()
-    bounds.append((start, len(text)))
-    return [(s, e) for s, e in bounds if e > s]
+def _double_role(ch: str, before: str, after: str) -> str:
+    """Role of a curly or angle double quote between `before` and `after`; _raw_spans inlines it
+    (and must be kept the same), as most marks are these."""
+    if ch in _DOUBLE_OPEN:
+        return (
+            "either"
+            if not (after.isspace() or after in ",.;:!?") and not before.isspace()
+            else "open"
+        )
+    return "either" if before.isspace() and not after.isspace() else "close"
 
 
-def _sentence_start(text: str, pos: int, floor: int) -> int:
-    best = floor
-    for m in _SENTENCE_END.finditer(text, floor, pos):
-        best = m.end()
-    return best
+def _first_non_space(text: str, pos: int) -> int:
+    m = _NON_SPACE.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
+    """Bounds of the paragraph holding the non-space character at `pos`.
+
+    Paragraphs are the text between runs of `_PARAGRAPH` (a line break and the white space after
+    it), so one starts at the first non-space after the last line break and ends at the next one.
+    """
+    brk = text.rfind("\n", 0, pos)
+    start = 0  # the first paragraph starts at 0, even with white space
+    if brk >= 0:
+        start = brk + 1 if not text[brk + 1].isspace() else _first_non_space(text, brk + 1)
+    end = text.find("\n", pos)
+    return start, (len(text) if end < 0 else end)
+
+
+def _sentence_start(text: str, pos: int, floor: int, others: str = "!?") -> int:
+    """End of the last `_SENTENCE_END` in [floor, pos), or `floor`.
+
+    A sentence end starts at a full stop and goes on over quote marks and spaces only, so no end
+    holds another's start: the last end is the one at the last stop that matches, looked for
+    backwards from `pos` with str.rfind rather than by scanning the whole span forwards.
+    `others` are the stops besides "." that the text may hold.
+    """
+    hi = pos
+    while True:
+        # the last stop before `hi`: "!" and "?" are looked for only after the last "."
+        i = text.rfind(".", floor, hi)
+        for stop in others:
+            i = max(i, text.rfind(stop, max(i + 1, floor), hi))
+        if i < 0:
+            return floor
+        m = _SENTENCE_END.match(text, i, pos)
+        if m:
+            return m.end()
+        hi = i
+
+
+def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
+    """The ends of every `_SENTENCE_END` in [lo, hi), as `finditer(text, lo, hi)` gives them."""
+    stops = []
+    for stop in ".!?":
+        i = text.find(stop, lo, hi)
+        while i >= 0:
+            stops.append(i)
+            i = text.find(stop, i + 1, hi)
+    ends: list[int] = []
+    for i in sorted(stops):
+        m = _SENTENCE_END.match(text, i, hi) if not ends or i >= ends[-1] else None
+        if m:
+            ends.append(m.end())
+    return ends
 
 
 def _sentence_end(text: str, pos: int, ceiling: int) -> int:
@@ -304,81 +366,140 @@ def _sentence_end(text: str, pos: int, ceiling: int) -> int:
     return m.end() if m else ceiling
 
 
+_PRONOUNS = frozenset(("he", "she", "they", "we", "i"))
+_ARTICLES = ("the", "a", "an")
+
+
 def _clean_speaker(raw: str) -> str:
-    head = raw.split(",")[0]
-    if "," in raw and len(head.split()) >= 2 and _NAME_RE.fullmatch(head.strip()):
-        raw = head  # "Gennady Lomakin, the Russia-appointed head" -> the name
+    if "," in raw:
+        head = raw.split(",")[0]
+        if len(head.split()) >= 2 and _NAME_RE.fullmatch(head.strip()):
+            raw = head  # "Gennady Lomakin, the Russia-appointed head" -> the name
     words = raw.strip(" ,.:;").split()
+    if len(words) == 1 and words[0] not in _NOT_NAMES and words[0].lower() not in _ARTICLES:
+        return words[0]  # the usual one-word name, as below
     while words and words[0] in _NOT_NAMES:
         words = words[1:]
-    if words and words[0].lower() in ("the", "a", "an"):
+    if words and words[0].lower() in _ARTICLES:
         words[0] = words[0].lower()
     return " ".join(words)
 
 
 def _is_pronoun(speaker: str) -> bool:
-    return speaker.lower() in ("he", "she", "they", "we", "i")
+    return speaker.lower() in _PRONOUNS
 
 
-def _raw_spans(
-    text: str, paragraphs: list[tuple[int, int]]
-) -> list[tuple[int, int, bool, int, bool]]:
-    """Top-level quote spans as (start, end, double, group, closed), paragraphs handled."""
-    marks = [
-        m.start()
-        for m in _MARKS.finditer(text)
-        # apostrophes inside words (didn't, Russia's) are most marks; skip them at once
-        if not (
-            m.group() in "'’"
-            and text[m.start() - 1 : m.start()].isalnum()
-            and text[m.end() : m.end() + 1].isalnum()
-        )
-    ]
-    spans: list[tuple[int, int, bool, int, bool]] = []
-    carry: _Open | None = None  # a double quote left open at the end of the previous paragraph
+def _mark_positions(text: str) -> list[int]:
+    """Offsets of the quote marks of a text, sorted, without apostrophes inside words."""
+    # Most marks are absent from most texts: `in` says so faster than str.find.
+    is_ascii = text.isascii()
+    marks = []
+    for ch in '"' if is_ascii else _QUOTE_CHARS:
+        i = text.find(ch) if ch in text else -1
+        while i >= 0:
+            marks.append(i)
+            i = text.find(ch, i + 1)
+    for ch in "'" if is_ascii else "'’":
+        i = text.find(ch) if ch in text else -1
+        while i >= 0:
+            # apostrophes inside words (didn't, Russia's) are most marks; skip them at once
+            if not (i and text[i - 1].isalnum() and text[i + 1 : i + 2].isalnum()):
+                marks.append(i)
+            i = text.find(ch, i + 1)
+    marks.sort()
+    return marks
+
+
+_RawSpan = tuple[int, int, bool, int, bool, int, int]
+
+
+def _raw_spans(text: str) -> tuple[list[_RawSpan], set[int]]:
+    """Top-level quote spans, paragraphs handled, and the groups that run over paragraphs.
+
+    Spans are (start, end, double, group, closed, paragraph start, paragraph end). Paragraphs
+    without a quote mark play no part, so only those holding one are looked at.
+    """
+    spans: list[_RawSpan] = []
+    multi: set[int] = set()
+    # open marks as (offset, double, group); `carry` is a double quote left open at the end of
+    # the previous paragraph
+    stack: list[tuple[int, bool, int]] = []
+    carry: tuple[int, bool, int] | None = None
     groups = 0
-    for p_start, p_end in paragraphs:
-        stack: list[_Open] = []
-        first = p_start
-        if carry is not None:
-            m = _MARKS.match(text, first)
-            if m and (text[first] in _DOUBLE_OPEN + '"«') == carry.double:
-                stack.append(_Open(first, carry.double, carry.group))
-                first += 1
-            carry = None
-        for i in marks[bisect.bisect_left(marks, first) : bisect.bisect_left(marks, p_end)]:
+    p_start = p_end = -1  # the paragraph of the marks being read
+    last = len(text) - 1
+    for i in _mark_positions(text):
+        if i >= p_end:  # the first mark of the next paragraph
+            if stack:
+                carry = _left_open(text, stack[0], p_start, p_end, spans, multi)
+                stack = []
+            p_start, p_end = _paragraph_of(text, i)
+            if carry is not None:
+                if text[p_start] in _MARK_CHARS and (text[p_start] in _CONTINUES_QUOTE) == carry[1]:
+                    stack.append((p_start, carry[1], carry[2]))
+                carry = None
+                if stack and i == p_start:
+                    continue  # the mark that continues the quote
+        ch = text[i]
+        if ch in _DOUBLE_OPEN and 0 < i < last:  # `_double_role`, inline: the commonest mark
+            after = text[i + 1]
+            role = (
+                "either"
+                if not (after.isspace() or after in ",.;:!?") and not text[i - 1].isspace()
+                else "open"
+            )
+            double = True
+        elif ch in _DOUBLE_CLOSE and 0 < i < last:
+            role = "either" if text[i - 1].isspace() and not text[i + 1].isspace() else "close"
+            double = True
+        else:
             role, double = _classify_mark(text, i)
-            if not role:
-                continue
-            same = next(
-                (k for k in range(len(stack) - 1, -1, -1) if stack[k].double == double), None
-            )
-            if role == "close" or (role == "either" and same is not None):
-                if same is None:
-                    continue  # a stray closing mark
-                opened = stack[same]
-                del stack[same:]
-                if not stack:
-                    spans.append((opened.start, i + 1, double, opened.group, True))
-            elif role in ("open", "either"):
-                if not stack:
-                    groups += 1
-                stack.append(_Open(i, double, groups if not stack else stack[0].group))
-        if stack:
-            outer = stack[0]
-            nxt = next(((s, e) for s, e in paragraphs if s >= p_end), None)
-            continues = outer.double and nxt is not None and text[nxt[0]] in _DOUBLE_OPEN + '"«'
-            end = (
-                p_end
-                if continues
-                else min(p_end, _sentence_end(text, outer.start + _MAX_UNCLOSED, p_end))
-            )
-            while end > outer.start + 1 and text[end - 1].isspace():
-                end -= 1
-            spans.append((outer.start, end, outer.double, outer.group, continues))
-            if continues:
-                carry = outer
-    return spans
+        if not role or (not stack and role == "close"):
+            continue  # an apostrophe, or a stray closing mark
+        if not stack:
+            groups += 1
+            stack.append((i, double, groups))
+            continue
+        same = len(stack) - 1  # the innermost open mark of the same kind, or -1
+        while same >= 0 and stack[same][1] != double:
+            same -= 1
+        if role == "close" or (role == "either" and same >= 0):
+            if same < 0:
+                continue  # a stray closing mark
+            opened = stack[same]
+            del stack[same:]
+            if not stack:
+                spans.append((opened[0], i + 1, double, opened[2], True, p_start, p_end))
+        elif role in ("open", "either"):
+            stack.append((i, double, stack[0][2]))  # nested: the outer quote's group
+    if stack:
+        _left_open(text, stack[0], p_start, p_end, spans, multi)
+    return spans, multi
+
+
+def _left_open(
+    text: str,
+    outer: tuple[int, bool, int],
+    p_start: int,
+    p_end: int,
+    spans: list[_RawSpan],
+    multi: set[int],
+) -> tuple[int, bool, int] | None:
+    """Add the span of a quote left open at the end of its paragraph; return it if it goes on
+    in the next paragraph (a double quote, and the next paragraph opens with a quote mark)."""
+    outer_start, outer_double, outer_group = outer
+    nxt = _first_non_space(text, p_end)  # the next paragraph's start, if there is one
+    continues = outer_double and nxt < len(text) and text[nxt] in _CONTINUES_QUOTE
+    end = (
+        p_end if continues else min(p_end, _sentence_end(text, outer_start + _MAX_UNCLOSED, p_end))
+    )
+    while end > outer_start + 1 and text[end - 1].isspace():
+        end -= 1
+    spans.append((outer_start, end, outer_double, outer_group, continues, p_start, p_end))
+    if continues:
+        multi.add(outer_group)
+        return outer
+    return None
 
 
 def find_quotes(
@@ -410,53 +531,71 @@ def find_quotes(
     list of QuoteSpan
         Sorted by start; a multi-paragraph quote is one span per paragraph sharing a ``group``.
     """
-    paragraphs = _paragraph_bounds(text)
-    spans = _raw_spans(text, paragraphs)
-    para_starts = [s for s, _ in paragraphs]
+    spans, multi_groups = _raw_spans(text)
+    others = ("!" if "!" in text else "") + ("?" if "?" in text else "")  # stops besides "."
     out: list[QuoteSpan] = []
-    by_group: dict[int, list[int]] = {}
+    by_group: dict[int, list[int]] = {}  # the spans of each multi-paragraph quote
     named: list[tuple[int, str]] = []  # speakers found so far, for "he said"
-    group_sizes = Counter(span[3] for span in spans)
     wanted_groups: set[int] = set()
-    for start, end, _double, group, closed in spans:
-        wanted = speakers_before is None or start < speakers_before or group in wanted_groups
-        if wanted:
-            wanted_groups.add(group)
-        p = bisect.bisect_right(para_starts, start) - 1
-        p_start, p_end = paragraphs[p]
+    for start, end, _double, group, closed, p_start, p_end in spans:
+        wanted = speakers_before is None or start < speakers_before
+        multi = group in multi_groups
+        if multi:
+            # a quote over paragraphs: its later parts are wanted when its first one is
+            wanted = wanted or group in wanted_groups
+            if wanted:
+                wanted_groups.add(group)
+            by_group.setdefault(group, []).append(len(out))
+            if not wanted:  # "quoted" whatever it says, and nobody asks for its speaker
+                out.append(QuoteSpan(start, end, "quoted", "", group, closed))
+                continue
         inner = text[start + 1 : end - 1 if closed and end - start >= 2 else end]
-        n_words = len(_WORD.findall(inner))
-        multi = group_sizes[group] > 1
-        s_start = _sentence_start(text, start, p_start)
+        s_start = _sentence_start(text, start, p_start, others)
         lead = text[s_start:start]
         after = text[end : min(p_end, end + 120)]
-        embedded = bool(lead.strip()) and not _OPENS_QUOTE.search(lead)
-        # After a full stop inside the marks the sentence is over: what follows is not its
-        # attribution ("“…fake news.” Kiev insists …").
-        attributed_after = not inner.rstrip().endswith(".") and bool(_AFTER_CLOSE.match(after))
-        sentence_like = (
-            bool(_CAPITAL_START.match(inner))
-            and inner.rstrip()[-1:] in (".", "!", "?")
-            and n_words >= 2
-        )
-        kind = ""
-        if multi or n_words >= _FULL_QUOTE_WORDS + (5 if embedded else 0):
-            kind = "quoted"  # long, or a quote over paragraphs
-        elif not embedded and (n_words >= 2 or attributed_after):
-            kind = "quoted"  # opens its sentence, or follows "X said:" / "X said,"
-        elif sentence_like or (n_words >= 3 and attributed_after):
-            kind = (
-                "quoted"  # an embedded clause: … "we will win," X said / the brutal ‘You’re fired.’
-            )
+        # `_AFTER_CLOSE.match(after)` serves both the kind and the speaker: look at most once.
+        after_close: re.Match[str] | None = None
+        looked_after = embedded = False
+        if multi:
+            kind = "quoted"  # a quote over paragraphs
+        else:
+            lead_end = lead.rstrip()
+            embedded = bool(lead_end) and lead_end[-1] not in _OPENS_QUOTE
+            # A quote that opens its sentence, or follows "X said:" / "X said,", is direct from
+            # two words on; inside the outlet's sentence it takes a long one or a whole clause.
+            if not embedded:
+                quoted = _TWO_WORDS(inner) is not None
+            else:
+                quoted = _has_words(inner, _FULL_QUOTE_WORDS + 5) or (
+                    _is_sentence(inner) and _has_words(inner, 2)
+                )
+            if not quoted and (not embedded or _has_words(inner, 3)):
+                # Or it is attributed right after its closing mark (… "we will win," X said),
+                # unless a full stop inside the marks ends the sentence: what follows is not its
+                # attribution ("“…fake news.” Kiev insists …").
+                if not inner.rstrip().endswith("."):
+                    after_close, looked_after = _AFTER_CLOSE.match(after), True
+                quoted = after_close is not None
+            kind = "quoted" if quoted else ""
         speaker = ""
         if kind == "quoted":
             if wanted:
-                speaker = _direct_speaker(text, start, end, s_start, p_start, p_end, lead, after)
+                stop_inside = "." in text[end - 2 : end]
+                if not stop_inside and not looked_after:
+                    after_close = _AFTER_CLOSE.match(after)
+                if after_close is not None and not stop_inside:
+                    # attributed right after the closing mark ("…,” said X): the usual case
+                    a2, s1, s2 = after_close.group("a2", "s1", "s2")
+                    speaker = (_named(a2) if a2 else "") or _clean_speaker(s1 or s2)
+                else:
+                    speaker = _direct_speaker(
+                        text, s_start, p_start, lead, after, stop_inside, others
+                    )
         else:
             sentence = text[s_start : _sentence_end(text, end, p_end)]
             rel = start - s_start
             speaker = _fragment_speaker(sentence, rel, rel + (end - start))
-            if _is_pronoun(speaker):
+            if speaker.lower() in _PRONOUNS:
                 # "Former MP Aleksandr Granovsky faces charges, which he denies and claims …"
                 speaker = _subject(sentence[:rel]) or speaker
             if speaker:
@@ -467,7 +606,7 @@ def find_quotes(
             else:
                 # A long unattributed fragment quotes someone named elsewhere; scare quotes,
                 # the outlet's own distancing, are a word or two.
-                kind = "quoted" if n_words >= 5 else "scare"
+                kind = "quoted" if _has_words(inner, 5) else "scare"
         if wanted and not speaker and kind == "quoted" and out and out[-1].kind == "quoted":
             # "…," said X. "Another sentence." -> X again, when nothing else comes between, and
             # no other name follows this quote ('"…," Marta Lind quipped' is someone else).
@@ -480,25 +619,75 @@ def find_quotes(
                 speaker = out[-1].speaker
         if entities and wanted and kind in ("quoted", "partial"):
             speaker = _entity_speaker(text, start, end, speaker, entities)
-        if speaker and (_is_pronoun(speaker) or _PERSON_TITLE.match(speaker)):
-            speaker = _last_person_before(text, start, named) or speaker
-        if speaker and not _is_pronoun(speaker):
-            named.append((start, speaker))
-        by_group.setdefault(group, []).append(len(out))
-        out.append(QuoteSpan(start, end, kind, speaker, group, closed))
+        if speaker:
+            pronoun = speaker.lower() in _PRONOUNS
+            if pronoun or (speaker.startswith("the ") and _PERSON_TITLE.match(speaker)):
+                speaker = _last_person_before(text, start, named) or speaker
+                pronoun = speaker.lower() in _PRONOUNS
+            if not pronoun:
+                named.append((start, speaker))
+        out.append(_span(start, end, kind, speaker, group, closed))
     # Every paragraph of a multi-paragraph quote takes the speaker found for any of them.
     for members in by_group.values():
-        if len(members) > 1:
-            shared = next((out[i].speaker for i in members if out[i].speaker), "")
-            for i in members:
-                out[i] = QuoteSpan(
-                    out[i].start, out[i].end, "quoted", shared, out[i].group, out[i].closed
-                )
-    for m in _SO_CALLED.finditer(text) if ("o-called" in text or "o called" in text) else ():
-        if not any(q.start <= m.start() < q.end for q in out):
-            out.append(QuoteSpan(m.start(), m.end(), "scare", "", 0, True))
-    out.sort(key=lambda q: q.start)
+        shared = next((out[i].speaker for i in members if out[i].speaker), "")
+        for i in members:
+            out[i] = QuoteSpan(
+                out[i].start, out[i].end, "quoted", shared, out[i].group, out[i].closed
+            )
+    # Quotes come in order of their start; only "so-called" terms need sorting in.
+    so_called = [
+        QuoteSpan(m.start(), m.end(), "scare", "", 0, True)
+        for m in _so_called(text)
+        if not any(q.start <= m.start() < q.end for q in out)
+    ]
+    if so_called:
+        out += so_called
+        out.sort(key=lambda q: q.start)
     return out
+
+
+def _span(start: int, end: int, kind: str, speaker: str, group: int, closed: bool) -> QuoteSpan:
+    """``QuoteSpan(start, end, kind, speaker, group, closed)`` at a third of the cost.
+
+    A frozen dataclass sets each field through ``object.__setattr__``; filling the new
+    instance's dict directly makes the same object (tests/test_voice.py checks it).
+    """
+    span = object.__new__(QuoteSpan)
+    fields = span.__dict__
+    fields["start"], fields["end"], fields["kind"] = start, end, kind
+    fields["speaker"], fields["group"], fields["closed"] = speaker, group, closed
+    return span
+
+
+def _has_words(inner: str, n: int) -> bool:
+    """Whether `inner` holds at least `n` words (`_AT_LEAST_WORDS`)."""
+    return _AT_LEAST_WORDS[n].match(inner) is not None
+
+
+def _is_sentence(inner: str) -> bool:
+    """Whether a quote reads as a sentence: a capital first, a full stop last."""
+    return inner.rstrip()[-1:] in (".", "!", "?") and _CAPITAL_START.match(inner) is not None
+
+
+def _so_called(text: str) -> list[re.Match[str]]:
+    """`_SO_CALLED.finditer(text)`, tried only where "so-called" or "so called" stands."""
+    found: list[re.Match[str]] = []
+    i = text.find("called", 3)
+    while i >= 0:
+        at = i - 3  # where "So-called" or "so called" would start
+        if text[at] in "Ss" and text[at + 1] == "o" and text[at + 2] in "- ":
+            m = _SO_CALLED.match(text, at) if not found or at >= found[-1].end() else None
+            if m:
+                found.append(m)
+        i = text.find("called", i + 1)
+    return found
+
+
+def _rstrip_end(text: str, pos: int) -> int:
+    """``len(text[:pos].rstrip())``, without copying the text."""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos
 
 
 _PERSON_TITLE = re.compile(
@@ -524,7 +713,7 @@ def _subject(sentence: str) -> str:
 def _sentences_before(text: str, pos: int, window: int = 1500) -> list[tuple[int, str]]:
     """The sentences that end before `pos` (within `window` characters), last one last."""
     floor = max(0, pos - window)
-    starts = [floor] + [m.end() for m in _SENTENCE_END.finditer(text, floor, pos)]
+    starts = [floor, *_sentence_ends(text, floor, pos)]
     starts += [m.end() for m in _PARAGRAPH.finditer(text, floor, pos)]
     starts = sorted(set(starts))
     return [
@@ -537,12 +726,11 @@ def _last_person_before(text: str, pos: int, named: list[tuple[int, str]]) -> st
     recent = [name for at, name in named if pos - 800 <= at < pos]
     if recent:
         return recent[-1]  # someone just quoted is the likeliest "he"
-    best = ""
-    for _, sentence in _sentences_before(text, pos):
+    for _, sentence in reversed(_sentences_before(text, pos)):
         subject = _subject(sentence)
         if subject and not _is_pronoun(subject):
-            best = subject
-    return best
+            return subject
+    return ""
 
 
 _SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -568,7 +756,7 @@ def _entity_speaker(
         return speaker
     if not speaker:
         for a, b in near:
-            follows = end <= a <= end + 4 and re.match(r"\s+[a-z]", text[b : b + 3])
+            follows = end <= a <= end + 4 and _ENTITY_THEN_VERB.match(text[b : b + 3])
             leads = b <= start and _VERB_THEN_COLON.fullmatch(text[b:start])
             if follows or leads:  # '…,” Orlov quipped.' / 'Orlov quipped: “…”'
                 return text[a:b]
@@ -591,28 +779,34 @@ def _named(appositive: str | None) -> str:
 
 def _is_title(inner: str, embedded: bool) -> bool:
     """A quoted name of a work or show: every word capitalised (small words aside), no full stop."""
-    words = re.findall(r"[\w’'-]+", inner)
+    words = _TITLE_WORD.findall(inner)
     if not words or not embedded or inner.rstrip().endswith((".", "!", "?")):
         return False
-    small = {"of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "with", "from"}
-    big = [w for w in words if w.lower() not in small]
+    big = [w for w in words if w.lower() not in _SMALL_WORDS]
     return len(words) >= 2 and bool(big) and all(w[0].isupper() for w in big)
 
 
 def _direct_speaker(
-    text: str, start: int, end: int, s_start: int, p_start: int, p_end: int, lead: str, after: str
+    text: str,
+    s_start: int,
+    p_start: int,
+    lead: str,
+    after: str,
+    stop_inside: bool,
+    others: str,
 ) -> str:
-    inner_end = text[end - 2 : end]
-    m = None if "." in inner_end else _AFTER_CLOSE.match(after)
-    if m:
-        return _named(m.group("a2")) or _clean_speaker(m.group("s1") or m.group("s2"))
-    m = None if "." in inner_end else _ACCORDING_AFTER.match(after)
+    """The speaker of a direct quote that `_AFTER_CLOSE` does not attribute, or "".
+
+    `stop_inside` says that the quote ends in a full stop, after which its sentence is over and
+    what follows is not its attribution; `others` are the stops besides "." that the text holds.
+    """
+    m = None if stop_inside or "ccording to " not in after else _ACCORDING_AFTER.match(after)
     if m:
         return _clean_speaker(m.group("s"))
-    m = _BEFORE_OPEN.search(lead)
+    m = _BEFORE_OPEN.search(lead) if _speech_verb_near_end(lead) else None
     if m:
         return _named(m.group("a")) or _clean_speaker(m.group("s"))
-    m = _ACCORDING.search(lead)
+    m = _ACCORDING.search(lead) if "ccording to " in lead else None
     if m:
         return _clean_speaker(m.group("s"))
     if lead.strip():
@@ -621,17 +815,26 @@ def _direct_speaker(
     # ("Varga spoke after the vote. “…”").
     end_at = s_start
     if not text[p_start:s_start].strip():  # the quote opens its paragraph: look at the last one
-        end_at = len(text[:p_start].rstrip())
+        end_at = _rstrip_end(text, p_start)
     floor = max(0, end_at - 400, text.rfind("\n", 0, max(end_at - 1, 0)) + 1)
-    last = max(floor, len(text[:end_at].rstrip()) - 1)  # the previous sentence's full stop
-    previous = text[_sentence_start(text, last, floor) : end_at]
+    last = max(floor, _rstrip_end(text, end_at) - 1)  # the previous sentence's full stop
+    previous = text[_sentence_start(text, last, floor, others) : end_at]
     return _subject(previous) if previous.strip() else ""
+
+
+def _speech_verb_near_end(lead: str) -> bool:
+    """Whether a speech verb is among the last words of `lead`, as `_BEFORE_OPEN` requires.
+
+    That regex ends in a speech verb, at most five words and a colon or comma: a cheap test on
+    the last eight words spares most leads its slow search.
+    """
+    return any(word.rstrip(":,") in _SPEECH_LEADS for word in lead.rsplit(None, 8)[-8:])
 
 
 def _fragment_speaker(sentence: str, start: int, end: int) -> str:
     """The subject of an attributing verb in the fragment's sentence, outside the quote itself."""
     outside = sentence[:start] + " " * (end - start) + sentence[end:]
-    m = _ACCORDING.search(outside)
+    m = _ACCORDING.search(outside) if "ccording to " in outside else None
     if m:
         return _clean_speaker(m.group("s"))
     best = ""
@@ -682,12 +885,22 @@ def assign_voices(
     list of (voice, speaker)
         ``("narrator", "")`` for hits outside every quote.
     """
+    narrator = ("narrator", "")
+    voices = [narrator if q.kind == "title" else (q.kind, q.speaker) for q in quotes]
+    edges = [offset for q in quotes for offset in (q.start, q.end)]
+    if len(starts) == len(ends) and edges == sorted(edges):
+        # Quotes in order and apart, as find_quotes gives them: where a hit falls among their
+        # starts and ends says which quote holds it (odd) or that none does (even).
+        table = [narrator] * (2 * len(voices) + 1)
+        table[1::2] = voices
+        return list(
+            map(table.__getitem__, map(bisect.bisect_right, itertools.repeat(edges), starts))
+        )
     bounds = [q.start for q in quotes]
-    out = []
+    stops = [q.end for q in quotes]
+    out: list[tuple[str, str]] = []
+    append, bisect_right = out.append, bisect.bisect_right
     for start, _end in zip(starts, ends, strict=True):
-        k = bisect.bisect_right(bounds, start) - 1
-        if k >= 0 and quotes[k].start <= start < quotes[k].end and quotes[k].kind != "title":
-            out.append((quotes[k].kind, quotes[k].speaker))
-        else:
-            out.append(("narrator", ""))
+        k = bisect_right(bounds, start) - 1
+        append(voices[k] if k >= 0 and bounds[k] <= start < stops[k] else narrator)
     return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+import random
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from framing.voice import assign_voices, find_quotes
+from framing.voice import QuoteSpan, _span, assign_voices, find_quotes
 
 CASES_FILE = Path(__file__).parent / "data" / "voice_cases.yaml"
 MARKER = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
@@ -162,3 +165,81 @@ def test_voice_entities_used_by_match_corpus_with_entity_pipeline(
     assert blank[["voice", "speaker"]].to_numpy().tolist() == [["quoted", ""]]
     with_ents = match_corpus(corpus, lexicon, nlp=entity_pipeline(["Marta Lind"])).hits
     assert with_ents[["voice", "speaker"]].to_numpy().tolist() == [["quoted", "Marta Lind"]]
+
+
+SPEAKERS_TEXT = (
+    "“The bridge will reopen in spring,” said Mayor Ilse Brandt.\n\n"
+    "Engineers called the repairs “a patchwork job” on Monday, and Brandt said they were "
+    "“nearly done.”\n\n"
+    "“Repairs take time.\n\n“The money is there,” said engineer Tomas Vik.\n\n"
+    "“We have heard this before,” one shopkeeper told the Harbour Gazette. "
+    "“Nobody believes it now.”\n\n"
+    "The council then passed the so-called emergency budget."
+)
+
+
+def test_voice_speakers_before_leaves_earlier_quotes_as_a_full_run() -> None:
+    full = find_quotes(SPEAKERS_TEXT)
+    assert any(q.speaker for q in full if q.kind == "quoted")
+    assert any(len([p for p in full if p.group == q.group]) > 1 for q in full if q.group)
+    cuts = {0, len(SPEAKERS_TEXT)} | {q.start for q in full} | {q.start + 1 for q in full}
+    for cut in sorted(cuts):
+        part = find_quotes(SPEAKERS_TEXT, speakers_before=cut)
+        shape = [(q.start, q.end, q.kind, q.group, q.closed) for q in part]
+        assert shape == [(q.start, q.end, q.kind, q.group, q.closed) for q in full]
+        for q, whole in zip(part, full, strict=True):
+            group_started = any(w.group == q.group and w.start < cut for w in full if q.group)
+            if q.start < cut or group_started:
+                assert q.speaker == whole.speaker, (cut, q)
+            elif q.kind == "quoted":
+                assert q.speaker == "", (cut, q)  # nobody asked for it
+
+
+def test_voice_assign_voices_gives_the_quote_holding_each_hit() -> None:
+    rng = random.Random(7)
+    kinds = ["quoted", "partial", "scare", "title"]
+    for _ in range(300):
+        quotes, pos = [], 0
+        for group in range(rng.randrange(6)):  # in order; some empty, touching or overlapping
+            start = pos + rng.randrange(6)
+            end = start + rng.randrange(8)
+            quotes.append(QuoteSpan(start, end, rng.choice(kinds), f"speaker {group}", group))
+            pos = max(start, end - rng.randrange(3))
+        starts = [rng.randrange(pos + 10) for _ in range(rng.randrange(12))]
+        want = []
+        for hit in starts:
+            before = [q for q in quotes if q.start <= hit]
+            q = before[-1] if before else None
+            inside = q is not None and hit < q.end and q.kind != "title"
+            want.append((q.kind, q.speaker) if q is not None and inside else ("narrator", ""))
+        assert assign_voices(quotes, starts, [hit + 1 for hit in starts]) == want
+    with pytest.raises(ValueError, match="shorter"):
+        assign_voices([], [1, 2], [3])
+
+
+def test_voice_fast_span_builds_the_same_quote_span() -> None:
+    made = _span(3, 9, "partial", "Ilse Brandt", 2, False)
+    built = QuoteSpan(3, 9, "partial", "Ilse Brandt", 2, False)
+    assert type(made) is QuoteSpan and made == built and hash(made) == hash(built)
+    assert repr(made) == repr(built) and vars(made) == vars(built)
+    assert pickle.loads(pickle.dumps(made)) == built
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.kind = "quoted"  # type: ignore[misc]
+
+
+def test_voice_quote_over_paragraphs_with_blank_lines_and_crlf() -> None:
+    text = "\n\n  “We will not sell the ferry.\r\n \r\n“Not this year,” the harbour master said.\n"
+    first, second = find_quotes(text)
+    assert first.kind == second.kind == "quoted" and first.group == second.group
+    assert text[first.start] == "“" and text[first.end - 1] == "."  # its paragraph, trimmed
+    assert text[second.start : second.end] == "“Not this year,”"
+
+
+def test_voice_so_called_terms_do_not_overlap() -> None:
+    text = "Also called a truce, the so-called so-called ceasefire and the So called Peace Board."
+    quotes = find_quotes(text)
+    assert [text[q.start : q.end] for q in quotes] == [
+        "so-called so-called ceasefire",
+        "So called Peace Board",
+    ]
+    assert {q.kind for q in quotes} == {"scare"}
