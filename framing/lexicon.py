@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -39,6 +39,8 @@ Pattern = str | TokenPattern
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CATEGORY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
+_T = TypeVar("_T")
+
 _TOP_KEYS = {
     "lexicon": True,
     "version": True,
@@ -175,13 +177,9 @@ def read_lexicons(paths: Iterable[str | Path] | None = None) -> Lexicon:
     """
     files = _lexicon_files([bundled_lexicon_dir()] if paths is None else paths)
     cache = _cache_file(files)
-    if cache is not None:
-        try:
-            cached = pickle.loads(cache.read_bytes())
-            if isinstance(cached, Lexicon):
-                return cached
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass  # no cache yet, or one from another version of this code: read the files
+    cached = read_cached(cache, Lexicon)
+    if cached is not None:
+        return cached
     problems: list[Problem] = []
     if not files:
         problems.append(Problem(", ".join(map(str, paths or [])), None, "", "no lexicon files"))
@@ -193,13 +191,32 @@ def read_lexicons(paths: Iterable[str | Path] | None = None) -> Lexicon:
     lexicon = _merge(parsed, problems)
     if problems:
         raise LexiconError(problems)
-    if cache is not None:
-        with contextlib.suppress(OSError):  # a read-only home only costs the next read its time
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(cache)
+    write_cached(cache, lexicon)
     return lexicon
+
+
+def read_cached(path: Path | None, kind: type[_T]) -> _T | None:
+    """The object pickled at `path` if it is a `kind`; None if there is none (no cache yet, or
+    one from another version of this code: the caller computes it afresh)."""
+    if path is None:
+        return None
+    try:
+        cached = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return cached if isinstance(cached, kind) else None
+
+
+def write_cached(path: Path | None, value: object) -> None:
+    """Pickle `value` to `path` atomically (no reader sees half a file); a cache that can't be
+    written (a read-only home) only costs the next process the time to compute it."""
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(path)
 
 
 def cache_dir() -> Path | None:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gzip
 import hashlib
 import json
-import os
-import pickle
 import re
 from collections import defaultdict
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from framing.errors import FramingError
-from framing.lexicon import cache_dir
+from framing.lexicon import cache_dir, read_cached, write_cached
 
 if TYPE_CHECKING:
     import numpy as np
@@ -85,24 +82,20 @@ def _forms_by_lemma() -> dict[str, frozenset[str]]:
     path = resources.files("spacy_lookups_data") / "data" / "en_lemma_lookup.json.gz"
     raw_bytes = path.read_bytes()
     root = cache_dir()
-    cache = None
-    if root is not None:
-        cache = root / "lemma-forms" / f"{hashlib.sha256(raw_bytes).hexdigest()}.pickle"
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError):
-            cached = pickle.loads(cache.read_bytes())
-            if isinstance(cached, dict):
-                return cached
+    cache = (
+        None
+        if root is None
+        else root / "lemma-forms" / f"{hashlib.sha256(raw_bytes).hexdigest()}.pickle"
+    )
+    cached = read_cached(cache, dict)
+    if cached is not None:
+        return cached
     table: dict[str, str] = json.loads(gzip.decompress(raw_bytes))
     forms: defaultdict[str, set[str]] = defaultdict(set)
     for form, lemma in table.items():
         forms[lemma.lower()].add(form.lower())
     inverted = {lemma: frozenset(fs | {lemma}) for lemma, fs in forms.items()}
-    if cache is not None:
-        with contextlib.suppress(OSError):  # a read-only home only costs the next start its time
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(inverted, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(cache)
+    write_cached(cache, inverted)
     return inverted
 
 
