@@ -379,7 +379,6 @@ class LexiconMatcher:
         return [self._lower_ids(words) for words in itertools.product(*options)]
 
     def _add(self, key: str, patterns: Iterable[Pattern], mode: str) -> None:
-
         for pattern in patterns:
             if isinstance(pattern, str):
                 target = self._exact if mode == "exact" else self._lower
