@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import pickle
 import re
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -722,12 +725,14 @@ def renewed(matcher: LexiconMatcher, spacy_model: str | None = None) -> LexiconM
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(
-    lexicon: Lexicon,
-    spacy_model: str | None,
-    then: Callable[[Matches], Any],
-    signer: Callable[[np.ndarray], Any] | None,
-) -> None:
+def _start_worker(settings_path: str) -> None:
+    """Build a worker's matcher from the settings its parent pickled to `settings_path`.
+
+    A file, not the pool's initargs: spawn writes initargs into a pipe, and a payload larger
+    than the pipe (the lexicon is ~0.5 MB) blocks the parent until the child has imported
+    framing to unpickle it, so workers would start one after another (~1 s each).
+    """
+    lexicon, spacy_model, then, signer = pickle.loads(Path(settings_path).read_bytes())
     _WORKER.update(
         # Not make_nlp's cached pipeline: `renewed` must be able to free it (and its vocabulary).
         matcher=LexiconMatcher(lexicon, make_nlp.__wrapped__(spacy_model)),
@@ -784,13 +789,17 @@ def iter_matches_parallel(
         return out
 
     context = multiprocessing.get_context("spawn")  # no inherited threads or open files
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                             initargs=(lexicon, spacy_model, then or _hits_and_articles, signer)
-                             ) as pool:  # fmt: skip
-        pending: deque[Future[Any]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_match_in_worker, chunk))
-            if len(pending) >= 2 * processes:
+    with tempfile.TemporaryDirectory(prefix="framing-") as folder:
+        settings = Path(folder) / "worker.pickle"
+        settings.write_bytes(
+            pickle.dumps((lexicon, spacy_model, then or _hits_and_articles, signer))
+        )
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
+                                 initargs=(str(settings),)) as pool:  # fmt: skip
+            pending: deque[Future[Any]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_match_in_worker, chunk))
+                if len(pending) >= 2 * processes:
+                    yield result(pending.popleft())
+            while pending:
                 yield result(pending.popleft())
-        while pending:
-            yield result(pending.popleft())
