@@ -29,12 +29,7 @@ from framing.match import (
     renewed,
 )
 from framing.nlp import DEFAULT_PIPELINE, make_nlp, pipeline_name
-from framing.profile import (
-    article_concept_counts,
-    concept_shares,
-    profile_articles,
-    profile_outlets,
-)
+from framing.profile import OutletProfiles, article_concept_counts, profile_articles
 from framing.syndication import (
     SyndicationIndex,
     check_syndication_policy,
@@ -576,44 +571,38 @@ def analyze(
     n_chunks = len(counts)
 
     # Copies are known only now: each articles part gets its duplicate_of column in place
-    # (assign replaces it, so a final step interrupted and resumed writes the same).
-    for part in parts.files("articles", n_chunks):
+    # (assign replaces it, so a final step interrupted and resumed writes the same). Outlet
+    # tables take the parts one at a time, so memory does not grow with the corpus.
+    policy = "keep" if syndicated == "off" else syndicated
+    originals = set(copies.values())
+    tables = OutletProfiles(
+        lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci, spill=parts.folder / "outlets"
+    )
+    n_analysed = n_counted = 0
+    for k, part in enumerate(parts.files("articles", n_chunks)):
         articles = _read_table(part, fmt, as_text=True)
         ids = articles["article_id"].astype(str)
         articles = articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
         part.write_bytes(encode_table(articles, fmt))
+        analysed = (articles["status"] == "ok").to_numpy()
+        counted = analysed & syndication_mask(articles, policy, originals=originals).to_numpy()
+        n_analysed += int(analysed.sum())
+        n_counted += int(counted.sum())
+        tables.add(
+            articles.loc[counted, ["article_id", "outlet", "n_tokens"]].astype(
+                {"n_tokens": "int64"}
+            ),
+            _read_table(parts.files("article_profiles", n_chunks)[k], fmt),
+            _read_table(parts.files("concept_counts", n_chunks)[k], fmt),
+        )
     for name in ("articles", "matches", "article_profiles", "texts"):
         _concatenate(parts.files(name, n_chunks), out_dir / f"{name}.{fmt}", fmt)
-
-    articles_table = _read_table(
-        out_dir / f"articles.{fmt}",
-        fmt,
-        ["article_id", "outlet", "n_tokens", "status", "duplicate_of"],
-    )
-    policy = "keep" if syndicated == "off" else syndicated
-    counted = syndication_mask(articles_table, policy)
-    analysed = articles_table["status"] == "ok"
     syndication_note = (
         "Syndicated copies not looked for (--syndicated off)."
         if syndicated == "off"
-        else describe_policy(policy, int((analysed & ~counted).sum()), int(analysed.sum()))
+        else describe_policy(policy, n_analysed - n_counted, n_analysed)
     )
-    articles_table = articles_table[counted]
-    article_profiles = _read_table(
-        out_dir / f"article_profiles.{fmt}",
-        fmt,
-        ["article_id", "outlet", "category", "voice", "count", "weight"],
-        categorical=("article_id", "outlet", "category", "voice"),
-    )
-    outlets = profile_outlets(article_profiles, articles_table, seed=seed, n_boot=n_boot, ci=ci)
-    joined = parts.folder / f"concept_counts.{fmt}"
-    _concatenate(parts.files("concept_counts", n_chunks), joined, fmt)
-    concept_counts = _read_table(
-        joined, fmt, categorical=("article_id", "outlet", "concept", "variant", "voice")
-    )
-    shares = concept_shares(
-        concept_counts, articles_table, lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci
-    )
+    outlets, shares = tables.tables()
     for name, table in (("outlet_profiles", outlets), ("concept_shares", shares)):
         (out_dir / f"{name}.{fmt}").write_bytes(encode_table(table, fmt))
 

@@ -796,6 +796,8 @@ def iter_matches_parallel(
         )
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
                                  initargs=(str(settings),)) as pool:  # fmt: skip
+            for _ in range(processes):  # start every worker now, not as the first chunks come
+                pool.submit(int)
             pending: deque[Future[Any]] = deque()
             for chunk in chunks:
                 pending.append(pool.submit(_match_in_worker, chunk))

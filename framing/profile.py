@@ -10,7 +10,10 @@ Definitions (DESIGN.md section 5):
   *An Introduction to the Bootstrap*, ch. 13): resample the outlet's articles with replacement
   ``n_boot`` times, recompute the pooled statistic, take the (1-ci)/2 and (1+ci)/2 percentiles.
   Random numbers come from ``numpy.random.default_rng([seed, crc32(outlet)])``, so the same input
-  and seed give the same intervals, whatever other outlets are in the corpus.
+  and seed give the same intervals, whatever other outlets are in the corpus. A resample's
+  counts of each article are drawn block by block over the outlet's articles in corpus order
+  (`resample_blocks`: exactly the multinomial of resampling, drawn so that memory holds one
+  block), which lets `OutletProfiles` compute them from a corpus streamed chunk by chunk.
 
 Entries with ``weight: 0`` are reference (neutral) variants, such as "Kyiv": they feed concept
 shares but are not loaded language, so category profiles leave them out.
@@ -18,8 +21,11 @@ shares but are not loaded language, so category profiles leave them out.
 
 from __future__ import annotations
 
+import pickle
+import shutil
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -199,18 +205,26 @@ def outlet_rng(seed: int, outlet: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(outlet.encode("utf-8"))])
 
 
-def bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Resampling weights (how often each of n articles is drawn), in chunks of replicates."""
-    per_chunk = max(1, _MAX_CELLS // max(n, 1))
-    done = 0
-    while done < n_boot:
-        b = min(per_chunk, n_boot - done)
-        draws = rng.integers(0, n, size=(b, n))
-        offsets = (np.arange(b) * n)[:, None]
-        yield (
-            np.bincount((draws + offsets).ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
-        )
-        done += b
+def resample_blocks(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Resampling weights of n articles (how often each is drawn in each of `n_boot` resamples
+    of n draws with replacement) as blocks of consecutive articles: m x n_boot arrays, m
+    articles at a time, so that no resampling of a large outlet holds more than one block.
+
+    Exact, not an approximation: of a resample's draws not yet placed, the number that falls in
+    the next m of the `left` articles is Binomial(remaining, m / left), and those draws fall
+    uniformly on the m articles (a multinomial's conditional distribution).
+    """
+    block = max(1, _MAX_CELLS // max(n_boot, 1))
+    remaining = np.full(n_boot, n, dtype=np.int64)
+    left = n
+    while left > 0:
+        m = min(block, left)
+        here = remaining if m == left else rng.binomial(remaining, m / left)
+        remaining = remaining - here
+        article = rng.integers(0, m, size=int(here.sum()))
+        cells = article * n_boot + np.repeat(np.arange(n_boot), here)
+        yield np.bincount(cells, minlength=m * n_boot).reshape(m, n_boot).astype(np.float64)
+        left -= m
 
 
 def percentile_interval(samples: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
@@ -271,30 +285,35 @@ def count_matrix(
     return counts
 
 
+def _resampled_sums(columns: Sequence[Any], rng: np.random.Generator, n_boot: int) -> list[Any]:
+    """For each matrix (articles x K, numpy or scipy sparse; the same articles in the same
+    order), its column sums in `n_boot` resamples of the articles: K x n_boot."""
+    n = columns[0].shape[0]
+    sums = [np.zeros((values.shape[1], n_boot)) for values in columns]
+    start = 0
+    for weights in resample_blocks(n, n_boot, rng):
+        stop = start + len(weights)
+        for total, values in zip(sums, columns, strict=True):
+            block = values[start:stop]
+            total += block.T @ weights  # numpy or scipy sparse alike
+        start = stop
+    return sums
+
+
 def bootstrap_sums(values: Any, rng: np.random.Generator, n_boot: int) -> np.ndarray:
     """Column sums of `values` (articles x K, numpy or scipy sparse) in `n_boot` resamples of
-    its rows: n_boot x K. For whole-number counts both give the same sums exactly."""
-    from scipy.sparse import issparse
-
-    if issparse(values):
-        by_column = values.T.tocsr()
-        blocks = [(by_column @ w.T).T for w in bootstrap_weights(values.shape[0], n_boot, rng)]
-    else:
-        blocks = [w @ values for w in bootstrap_weights(len(values), n_boot, rng)]
-    return np.concatenate(blocks)
+    its rows (`resample_blocks`): n_boot x K. For whole-number counts both give the same sums
+    exactly."""
+    return np.asarray(_resampled_sums([values], rng, n_boot)[0].T)
 
 
 def bootstrap_rates(
     counts: np.ndarray, tokens: np.ndarray, rng: np.random.Generator, n_boot: int
 ) -> np.ndarray:
     """Pooled rates per 1,000 tokens in `n_boot` resamples of the articles (rows): n_boot x K."""
+    summed, total = _resampled_sums([counts, tokens[:, None]], rng, n_boot)
     with np.errstate(all="ignore"):
-        return np.concatenate(
-            [
-                1000 * (w @ counts) / (w @ tokens)[:, None]
-                for w in bootstrap_weights(len(tokens), n_boot, rng)
-            ]
-        )
+        return np.asarray(1000 * summed.T / total.T)
 
 
 def ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
@@ -313,38 +332,416 @@ def warning_for(n_articles: int, n_tokens: int) -> str:
     return "; ".join(notes)
 
 
-def _article_key_matrices(
-    article_profiles: pd.DataFrame, ok: pd.DataFrame, categories: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Counts and weights per analysed article (rows, in `ok` order) and (category, voice
-    group) key (columns: each category's own, quoted, all), as `voice_groups` + `count_matrix`
-    give, but built from codes rather than a tripled table, so that memory stays small on
-    millions of profile rows. Rows of articles not in `ok`, or of another outlet than the
-    article's, are ignored."""
-    row = pd.Index(ok["article_id"]).get_indexer(article_profiles["article_id"])
-    found = row >= 0
-    keep = np.zeros(len(row), dtype=bool)
-    keep[found] = (
-        article_profiles["outlet"].to_numpy()[found] == ok["outlet"].to_numpy()[row[found]]
-    )
-    column = 3 * pd.Categorical(article_profiles["category"], categories=categories).codes
-    group_of = {v: k for k, g in enumerate(("own", "quoted")) for v in VOICE_GROUPS[g]}
-    voice = pd.Categorical(article_profiles["voice"])  # codes: no string per row
-    lookup = np.array([group_of.get(str(v), np.nan) for v in voice.categories] + [np.nan])
-    group = lookup[voice.codes]  # code -1 (missing) takes the last, NaN
-    grouped = keep & ~np.isnan(group)
-    # float32 holds every count exactly (integers far below 2**24) in half the memory.
-    counts = np.zeros((len(ok), 3 * len(categories)), dtype=np.float32)
-    weights = np.zeros_like(counts)
-    for name, target in (("count", counts), ("weight", weights)):
-        values = article_profiles[name].to_numpy(dtype=np.float32)
-        np.add.at(target, (row[keep], column[keep] + 2), values[keep])  # "all": every row
-        np.add.at(
-            target,
-            (row[grouped], column[grouped] + group[grouped].astype(np.int64)),
-            values[grouped],
+_VOICE_SLOT = {v: k for k, g in enumerate(("own", "quoted")) for v in VOICE_GROUPS[g]}
+_ALL = 2  # the voice slot of "all", after own (0) and quoted (1)
+
+
+class _Part:
+    """One chunk's rows of one outlet, coded: its articles are the outlet's `start`,
+    `start + 1`, ... in resampling order; `rates` and `concepts` rows name them by that number."""
+
+    def __init__(
+        self,
+        start: int,
+        tokens: np.ndarray,
+        rates: dict[str, np.ndarray],
+        concepts: dict[str, np.ndarray],
+    ) -> None:
+        self.start, self.tokens, self.rates, self.concepts = start, tokens, rates, concepts
+
+
+class _Outlet:
+    """What `OutletProfiles` knows of one outlet: its number of articles and tokens, the
+    (concept, voice) pairs it mentions, and its coded parts, in memory or in a file (`path`)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.n, self.tokens, self.pairs = 0, 0.0, set[int]()
+        self.path = path
+        self._kept: list[_Part] = []
+
+    def keep(self, part: _Part) -> None:
+        if self.path is None:
+            self._kept.append(part)
+            return
+        with self.path.open("ab") as file:
+            pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def parts(self) -> Iterator[_Part]:
+        if self.path is None:
+            yield from self._kept
+            return
+        with self.path.open("rb") as file:
+            while True:
+                try:
+                    yield pickle.load(file)
+                except EOFError:
+                    return
+
+
+def _split_by(values: np.ndarray, keys: np.ndarray, n_keys: int) -> list[np.ndarray]:
+    """`values` in groups of equal `keys` (0 <= key < n_keys), table order kept in each."""
+    order = np.argsort(keys, kind="stable")
+    return np.split(values[order], np.searchsorted(keys[order], np.arange(1, n_keys)))
+
+
+class OutletProfiles:
+    """Outlet profiles and concept shares of a corpus given chunk by chunk, in bounded memory.
+
+    `add` codes a chunk's per-article rows (of `profile_articles` and `article_concept_counts`)
+    and sets them aside by outlet, in a folder (`spill`) or in memory; `tables` then takes one
+    outlet at a time and resamples its articles block by block (`resample_blocks`), so it holds
+    one outlet's n_boot x K sums and one block, however many articles and outlets there are.
+    Figures and method are those of `profile_outlets` and `concept_shares`, which use it.
+    Both tables of an outlet come from the same resamples.
+
+    Parameters
+    ----------
+    concepts
+        ``lexicon.concepts`` for concept shares; ``None`` for outlet profiles only.
+    seed, n_boot, ci
+        Bootstrap seed, number of resamples and interval coverage.
+    spill
+        A folder for the coded rows (created; emptied first); ``None``: kept in memory.
+    """
+
+    def __init__(
+        self,
+        concepts: Mapping[str, Concept] | None = None,
+        *,
+        seed: int = 0,
+        n_boot: int = 2000,
+        ci: float = 0.95,
+        spill: Path | None = None,
+    ) -> None:
+        self.concepts = concepts
+        self.seed, self.n_boot, self.ci = seed, n_boot, ci
+        self._spill = spill
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
+            spill.mkdir(parents=True)
+        self._categories: dict[str, int] = {}  # every category seen, in order of first sight
+        self._pairs: dict[tuple[str, str], int] = {}  # (concept, voice group) -> code
+        self._variant_of: dict[str, dict[str, int]] = {}  # concept -> variant -> position
+        self._outlets: dict[str, _Outlet] = {}
+
+    def add(
+        self,
+        articles: pd.DataFrame,
+        article_profiles: pd.DataFrame | None = None,
+        concept_counts: pd.DataFrame | None = None,
+    ) -> None:
+        """Add the counted articles of a chunk (``article_id, outlet, n_tokens``: analysed, one
+        row each, in corpus order) and rows of `profile_articles` and `article_concept_counts`
+        about them. Rows of other articles, or that name another outlet than the article's, are
+        ignored; categories are collected from every row, as tables list every category seen."""
+        outlet_names, outlet = np.unique(
+            articles["outlet"].astype(str).to_numpy(), return_inverse=True
         )
-    return counts, weights
+        # Each article's number among its outlet's articles (the order resampling follows).
+        numbers = pd.Series(outlet).groupby(outlet).cumcount().to_numpy()
+        starts = [self._outlet(str(name)).n for name in outlet_names]
+        index = pd.Index(articles["article_id"].astype(str))
+        rates = self._code_rates(article_profiles, index, outlet_names[outlet])
+        concepts = self._code_concepts(concept_counts, index, outlet_names[outlet])
+        tokens = articles["n_tokens"].to_numpy(dtype=np.float64)
+        by_outlet = [
+            _split_by(values, outlet[rows], len(outlet_names))
+            for rows, values in (
+                (np.arange(len(outlet)), tokens),
+                *((rates["row"], v) for k, v in rates.items() if k != "row"),
+                *((concepts["row"], v) for k, v in concepts.items() if k != "row"),
+            )
+        ]
+        rate_keys = [k for k in rates if k != "row"]
+        concept_keys = [k for k in concepts if k != "row"]
+        for o, name in enumerate(outlet_names):
+            first = starts[o]
+            parts = [split[o] for split in by_outlet]
+            rate_values = dict(zip(rate_keys, parts[1 : 1 + len(rate_keys)], strict=True))
+            concept_values = dict(zip(concept_keys, parts[1 + len(rate_keys) :], strict=True))
+            # Rows name articles by chunk row: turn them into the outlet's article numbers.
+            for values in (rate_values, concept_values):
+                if "article" in values:
+                    values["article"] = first + numbers[values["article"]]
+            state = self._outlets[str(name)]
+            state.n += len(parts[0])
+            state.tokens += float(parts[0].sum())
+            if "pair" in concept_values:
+                state.pairs.update(np.unique(concept_values["pair"]).tolist())
+            state.keep(_Part(first, parts[0], rate_values, concept_values))
+
+    def _outlet(self, name: str) -> _Outlet:
+        if name not in self._outlets:
+            path = None if self._spill is None else self._spill / f"{len(self._outlets)}.pickle"
+            self._outlets[name] = _Outlet(path)
+        return self._outlets[name]
+
+    def _rows(self, table: pd.DataFrame, index: pd.Index, outlets: np.ndarray) -> np.ndarray:
+        """Each row's article (chunk row), or -1 for rows of other articles or outlets."""
+        row = index.get_indexer(pd.Index(table["article_id"].astype(str)))
+        found = row >= 0
+        same = np.zeros(len(row), dtype=bool)
+        same[found] = table["outlet"].astype(str).to_numpy()[found] == outlets[row[found]]
+        return np.where(same, row, -1)
+
+    def _code_rates(
+        self, table: pd.DataFrame | None, index: pd.Index, outlets: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Rows of `profile_articles` as (row, article, column, count, weight) arrays; a row is
+        in its voice group's column (own, quoted) if it has one and in ``all``; column =
+        3 * category code + voice slot."""
+        if table is None or table.empty:
+            return {}
+        codes, names = pd.factorize(table["category"].astype(str))
+        for name in names:
+            self._categories.setdefault(name, len(self._categories))
+        category = np.array([self._categories[n] for n in names], dtype=np.int64)[codes]
+        voices = pd.Categorical(table["voice"])
+        lookup = np.array([_VOICE_SLOT.get(str(v), -1) for v in voices.categories] + [-1])
+        slot = lookup[voices.codes]  # code -1 (missing) takes the last, -1
+        row = self._rows(table, index, outlets)
+        kept = row >= 0
+        grouped = kept & (slot >= 0)
+        pick = np.concatenate([np.flatnonzero(kept), np.flatnonzero(grouped)])
+        column = 3 * category[pick] + np.concatenate([np.full(kept.sum(), _ALL), slot[grouped]])
+        return {
+            "row": row[pick],
+            "article": row[pick],
+            "column": column,
+            "count": table["count"].to_numpy(dtype=np.float64)[pick],
+            "weight": table["weight"].to_numpy(dtype=np.float64)[pick],
+        }
+
+    def _code_concepts(
+        self, table: pd.DataFrame | None, index: pd.Index, outlets: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Rows of `article_concept_counts` as (row, article, pair, variant, count) arrays, a
+        row in its (concept, voice group) pair and in (concept, all); variant = position in
+        the concept's variants (rows of an unknown variant are left out, as no column has it)."""
+        if self.concepts is None or table is None or table.empty:
+            return {}
+        # Python work per distinct concept and variant, not per row.
+        concept, concepts = pd.factorize(table["concept"].astype(str))
+        pair, variant_names = pd.MultiIndex.from_arrays(
+            [concept, table["variant"].astype(str)]
+        ).factorize()
+        position = np.array(
+            [self._variant_position(concepts[c], v) for c, v in variant_names] + [-1],
+            dtype=np.int64,
+        )[pair]
+        voice = table["voice"].astype(str).to_numpy()
+        row = self._rows(table, index, outlets)
+        rows, pairs, picks = [], [], []
+        for group in ("own", "quoted", "all"):
+            member = np.isin(voice, VOICE_GROUPS[group]) if group != "all" else True
+            pick = np.flatnonzero((row >= 0) & (position >= 0) & member)
+            rows.append(row[pick])
+            picks.append(pick)
+            code = np.array([self._pair(c, group) for c in concepts], dtype=np.int64)
+            pairs.append(code[concept[pick]])
+        pick = np.concatenate(picks)
+        return {
+            "row": np.concatenate(rows),
+            "article": np.concatenate(rows),
+            "pair": np.concatenate(pairs),
+            "variant": position[pick],
+            "count": table["count"].to_numpy(dtype=np.float64)[pick],
+        }
+
+    def _variant_position(self, concept: str, variant: str) -> int:
+        if concept not in self._variant_of:
+            variants = self.concepts[concept].variants  # type: ignore[index]
+            self._variant_of[concept] = {v: k for k, v in enumerate(variants)}
+        return self._variant_of[concept].get(variant, -1)
+
+    def _pair(self, concept: str, group: str) -> int:
+        return self._pairs.setdefault((concept, group), len(self._pairs))
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The outlet profiles and concept shares tables (see `profile_outlets` and
+        `concept_shares` for their columns), outlets in sorted order."""
+        done = [self._outlet_rows(name) for name in sorted(self._outlets)]
+        return (
+            pd.DataFrame([r for rows, _ in done for r in rows], columns=PROFILE_COLUMNS),
+            pd.DataFrame([r for _, rows in done for r in rows], columns=SHARE_COLUMNS),
+        )
+
+    def _outlet_rows(self, name: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """One outlet's rows of the profiles and the concept shares tables."""
+        categories = sorted(self._categories)
+        order = np.array([self._categories[c] for c in categories], dtype=np.int64)
+        # Output column k (category k // 3 in sorted order, voice slot k % 3) is coded column:
+        rate_columns = (3 * order[:, None] + np.arange(3)).ravel()
+        rate_keys = [(c, v) for c in categories for v in ("own", "quoted", "all")]
+        pair_names = list(self._pairs)
+        state = self._outlets[name]
+        pairs = sorted(
+            (pair_names[p] for p in state.pairs if self.concepts[pair_names[p][0]].variants),  # type: ignore[index]
+            key=_voice_order,
+        )
+        sizes = [len(self.concepts[c].variants) for c, _ in pairs]  # type: ignore[index]
+        first_column = dict(zip(pairs, np.cumsum([0, *sizes])[:-1].tolist(), strict=True))
+        # Coded (pair, variant) -> column of this outlet's concept matrix.
+        pair_start = np.full(len(pair_names) + 1, -1, dtype=np.int64)
+        for pair, column in first_column.items():
+            pair_start[self._pairs[pair]] = column
+        n_columns = int(sum(sizes))
+        sums = self._resample(name, state, 3 * len(self._categories), pair_start, n_columns)
+        profile_rows = self._profile_rows(name, state, sums, rate_columns, rate_keys)
+        return profile_rows, self._share_rows(name, sums, pairs, sizes) if pairs else []
+
+    def _resample(
+        self, name: str, state: _Outlet, n_rates: int, pair_start: np.ndarray, n_columns: int
+    ) -> dict[str, np.ndarray]:
+        """One outlet's sums, plain and over resamples (K x n_boot), block by block."""
+        from scipy.sparse import coo_array
+
+        n_boot = self.n_boot
+        out = {
+            "tokens": np.zeros(n_boot),
+            "rates": np.zeros((n_rates, n_boot)),
+            "concepts": np.zeros((n_columns, n_boot)),
+            "count": np.zeros(n_rates),
+            "weight": np.zeros(n_rates),
+            "variant_count": np.zeros(n_columns),
+            "mentioning": np.zeros(n_columns),
+        }
+        blocks = resample_blocks(state.n, n_boot, outlet_rng(self.seed, name))
+        weights, block_start = np.zeros((0, n_boot)), 0
+        for part in state.parts():
+            end = part.start + len(part.tokens)
+            rates, concepts = part.rates, part.concepts
+            if rates:
+                np.add.at(out["count"], rates["column"], rates["count"])
+                np.add.at(out["weight"], rates["column"], rates["weight"])
+            if concepts:
+                column = pair_start[concepts["pair"]] + concepts["variant"]
+                np.add.at(out["variant_count"], column, concepts["count"])
+                # Articles mentioning a pair: one (article, pair) per article; the pair's columns
+                # all get the figure.
+                mentions = np.unique(
+                    np.stack([concepts["article"], pair_start[concepts["pair"]]]), axis=1
+                )[1]
+                np.add.at(out["mentioning"], mentions, 1)
+            at = part.start
+            while at < end:  # the part's articles, block by block
+                if at >= block_start + len(weights):
+                    block_start += len(weights)
+                    weights = next(blocks)
+                upto = min(end, block_start + len(weights))
+                w = weights[at - block_start : upto - block_start]
+                out["tokens"] += part.tokens[at - part.start : upto - part.start] @ w
+                shape = upto - at
+                if rates:
+                    inside = (rates["article"] >= at) & (rates["article"] < upto)
+                    matrix = coo_array(
+                        (
+                            rates["count"][inside],
+                            (rates["column"][inside], rates["article"][inside] - at),
+                        ),
+                        shape=(n_rates, shape),
+                    ).tocsr()
+                    out["rates"] += matrix @ w
+                if concepts:
+                    inside = (concepts["article"] >= at) & (concepts["article"] < upto)
+                    matrix = coo_array(
+                        (
+                            concepts["count"][inside],
+                            (column[inside], concepts["article"][inside] - at),
+                        ),
+                        shape=(n_columns, shape),
+                    ).tocsr()
+                    out["concepts"] += matrix @ w
+                at = upto
+        return out
+
+    def _profile_rows(
+        self,
+        name: str,
+        state: _Outlet,
+        sums: dict[str, np.ndarray],
+        columns: np.ndarray,
+        keys: list[tuple[str, str]],
+    ) -> list[tuple[Any, ...]]:
+        with np.errstate(all="ignore"):
+            rate = 1000 * sums["count"][columns] / state.tokens
+            boot = 1000 * sums["rates"][columns].T / sums["tokens"][:, None]
+        low, high = percentile_interval(boot, self.ci)
+        warning = warning_for(state.n, int(state.tokens))
+        return [
+            (
+                name,
+                category,
+                voice,
+                state.n,
+                int(sums["count"][c]),
+                int(sums["weight"][c]),
+                int(state.tokens),
+                rate[k],
+                low[k],
+                high[k],
+                warning,
+            )
+            for k, ((category, voice), c) in enumerate(zip(keys, columns, strict=True))
+        ]
+
+    def _share_rows(
+        self, name: str, sums: dict[str, np.ndarray], pairs: list[tuple[str, str]], sizes: list[int]
+    ) -> list[tuple[Any, ...]]:
+        boot = sums["concepts"].T
+        starts = np.cumsum([0, *sizes[:-1]])
+        # Every pair's shares in each resample at once (exact: the sums are whole numbers).
+        with np.errstate(all="ignore"):
+            mentions = np.repeat(np.add.reduceat(boot, starts, axis=1), sizes, axis=1)
+            low, high = percentile_interval(boot / mentions, self.ci)
+        counts = sums["variant_count"]
+        rows = []
+        for j, (concept_id, voice) in enumerate(pairs):
+            block = slice(starts[j], starts[j] + sizes[j])
+            total = counts[block].sum()
+            for k, variant in enumerate(self.concepts[concept_id].variants, start=starts[j]):  # type: ignore[index]
+                rows.append(
+                    (
+                        name,
+                        concept_id,
+                        voice,
+                        variant,
+                        int(counts[k]),
+                        int(total),
+                        counts[k] / total if total else np.nan,
+                        low[k],
+                        high[k],
+                        int(sums["mentioning"][starts[j]]),
+                    )
+                )
+        return rows
+
+
+PROFILE_COLUMNS = [
+    "outlet",
+    "category",
+    "voice",
+    "n_articles",
+    "count",
+    "weight",
+    "n_tokens",
+    "rate_per_1k",
+    "ci_low",
+    "ci_high",
+    "warning",
+]
+SHARE_COLUMNS = [
+    "outlet",
+    "concept",
+    "voice",
+    "variant",
+    "count",
+    "total",
+    "share",
+    "ci_low",
+    "ci_high",
+    "n_articles",
+]
 
 
 def profile_outlets(
@@ -377,56 +774,9 @@ def profile_outlets(
         ci_high, warning``; a row for every outlet and every category-voice pair seen anywhere in
         the corpus (count 0 where the outlet has none). ``warning`` flags small samples.
     """
-    ok = ok_articles(articles).reset_index(drop=True)
-    # Every category in every voice group, so that a zero is a row, not a gap.
-    categories = sorted(set(article_profiles["category"].astype(str).unique()))
-    key_list = [(c, v) for c in categories for v in ("own", "quoted", "all")]
-    counts_all, weights_all = _article_key_matrices(article_profiles, ok, categories)
-    rows = []
-    for outlet, group in ok.groupby("outlet", sort=True):
-        outlet = str(outlet)
-        mine = group.index.to_numpy()  # positions: `ok` has a fresh 0..n-1 index
-        tokens = group["n_tokens"].to_numpy(dtype=np.float64)
-        counts = counts_all[mine].astype(np.float64)
-        weights = weights_all[mine].sum(axis=0, dtype=np.float64)
-        total_tokens = tokens.sum()
-        with np.errstate(all="ignore"):
-            rate = 1000 * counts.sum(axis=0) / total_tokens
-        boot = bootstrap_rates(counts, tokens, outlet_rng(seed, outlet), n_boot)
-        low, high = percentile_interval(boot, ci)
-        warning = warning_for(len(group), int(total_tokens))
-        for k, (category, voice) in enumerate(key_list):
-            rows.append(
-                (
-                    outlet,
-                    category,
-                    voice,
-                    len(group),
-                    int(counts[:, k].sum()),
-                    int(weights[k]),
-                    int(total_tokens),
-                    rate[k],
-                    low[k],
-                    high[k],
-                    warning,
-                )
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "outlet",
-            "category",
-            "voice",
-            "n_articles",
-            "count",
-            "weight",
-            "n_tokens",
-            "rate_per_1k",
-            "ci_low",
-            "ci_high",
-            "warning",
-        ],
-    )
+    profiles = OutletProfiles(seed=seed, n_boot=n_boot, ci=ci)
+    profiles.add(ok_articles(articles), article_profiles=article_profiles)
+    return profiles.tables()[0]
 
 
 def article_concept_counts(matches: Matches) -> pd.DataFrame:
@@ -472,79 +822,13 @@ def concept_shares(
     -------
     pandas.DataFrame
         ``outlet, concept, voice, variant, count, total, share, ci_low, ci_high, n_articles`` for
-        every outlet, concept it mentions at least once and voice group (``own``, ``quoted``,
-        ``all``, as in `voice_groups`); ``total`` is the denominator, ``n_articles`` the number of
-        the outlet's articles that mention the concept in that voice.
+        every outlet, concept its analysed articles mention at least once and voice group
+        (``own``, ``quoted``, ``all``, as in `voice_groups`); ``total`` is the denominator,
+        ``n_articles`` the number of the outlet's articles that mention the concept in that voice.
     """
-    ok = ok_articles(articles)
-    concept_counts = voice_groups(concept_counts)
-    rows = []
-    for outlet, group in ok.groupby("outlet", sort=True):
-        outlet = str(outlet)
-        mine = concept_counts[concept_counts["outlet"] == outlet]
-        index = pd.Index(group["article_id"])
-        pairs = sorted(
-            mine[["concept", "voice"]].drop_duplicates().itertuples(index=False, name=None),
-            key=_voice_order,
-        )
-        pairs = [(c, v) for c, v in pairs if concepts[c].variants]  # others have no rows
-        if not pairs:
-            continue
-        # One count matrix for every (concept, voice) block of the outlet, so one set of
-        # bootstrap resamples serves them all (the same resamples as its rate intervals).
-        columns = [(c, v, variant) for c, v in pairs for variant in concepts[c].variants]
-        counts = count_matrix(mine, index, columns, ("concept", "voice", "variant"), sparse=True)
-        boot = bootstrap_sums(counts, outlet_rng(seed, outlet), n_boot)
-        sizes = [len(concepts[c].variants) for c, _ in pairs]
-        starts = np.cumsum([0, *sizes[:-1]])
-        # Every block's shares in each resample at once (exact: the sums are whole numbers).
-        with np.errstate(all="ignore"):
-            mentions = np.repeat(np.add.reduceat(boot, starts, axis=1), sizes, axis=1)
-            low, high = percentile_interval(boot / mentions, ci)
-        variant_counts = np.asarray(counts.sum(axis=0)).ravel()
-        from scipy.sparse import csr_array
-
-        # Articles mentioning each (concept, voice) block: counts summed over its variants.
-        in_block = csr_array(
-            (
-                np.ones(len(columns)),
-                (np.arange(len(columns)), np.repeat(np.arange(len(pairs)), sizes)),
-            )
-        )
-        mentioning = np.asarray(((counts @ in_block) > 0).sum(axis=0)).ravel()
-        for j, (concept_id, voice) in enumerate(pairs):
-            block = slice(starts[j], starts[j] + sizes[j])
-            total = variant_counts[block].sum()
-            for k, variant in enumerate(concepts[concept_id].variants, start=starts[j]):
-                rows.append(
-                    (
-                        outlet,
-                        concept_id,
-                        voice,
-                        variant,
-                        int(variant_counts[k]),
-                        int(total),
-                        variant_counts[k] / total if total else np.nan,
-                        low[k],
-                        high[k],
-                        int(mentioning[j]),
-                    )
-                )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "outlet",
-            "concept",
-            "voice",
-            "variant",
-            "count",
-            "total",
-            "share",
-            "ci_low",
-            "ci_high",
-            "n_articles",
-        ],
-    )
+    shares = OutletProfiles(concepts, seed=seed, n_boot=n_boot, ci=ci)
+    shares.add(ok_articles(articles), concept_counts=concept_counts)
+    return shares.tables()[1]
 
 
 def rates_over_time(

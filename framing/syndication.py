@@ -38,7 +38,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from importlib.metadata import version
 from types import TracebackType
 from typing import Any
@@ -617,7 +617,9 @@ def check_syndication_policy(policy: str) -> str:
     return policy
 
 
-def syndication_mask(articles: pd.DataFrame, policy: str) -> pd.Series[bool]:
+def syndication_mask(
+    articles: pd.DataFrame, policy: str, *, originals: Collection[str] | None = None
+) -> pd.Series[bool]:
     """Which articles profiles count under a syndication policy (True = counted).
 
     Parameters
@@ -628,6 +630,9 @@ def syndication_mask(articles: pd.DataFrame, policy: str) -> pd.Series[bool]:
     policy
         ``keep``: count every article. ``first``: count the first article of each group, not
         its later copies. ``drop``: count no article of a group, the first included.
+    originals
+        The ids of the first articles of groups; default: those `articles` names in
+        ``duplicate_of``. Give them when `articles` is a part of the corpus (``drop`` only).
 
     Returns
     -------
@@ -653,7 +658,9 @@ def syndication_mask(articles: pd.DataFrame, policy: str) -> pd.Series[bool]:
     is_copy = copy_of != ""
     if policy == "first":
         return ~is_copy
-    is_original = articles["article_id"].astype(str).isin(set(copy_of[is_copy]))
+    if originals is None:
+        originals = set(copy_of[is_copy])
+    is_original = articles["article_id"].astype(str).isin(originals)
     return ~(is_copy | is_original)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from framing import profile
 from framing.lexicon import Concept, Lexicon
 from framing.match import Matches
 from framing.profile import (
@@ -273,3 +275,66 @@ def test_profile_concept_share_intervals_as_each_block_resampled_alone() -> None
             low, high = np.nanpercentile(shares_boot, [100 * alpha, 100 * (1 - alpha)], axis=0)
         assert got["ci_low"].to_numpy().tobytes() == low.tobytes()
         assert got["ci_high"].to_numpy().tobytes() == high.tobytes()
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 50])
+def test_profile_resample_blocks_are_multinomial_resamples(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n, n_boot = 7, 20_000
+    monkeypatch.setattr(profile, "_MAX_CELLS", block * n_boot)  # blocks of `block` articles
+    parts = list(profile.resample_blocks(n, n_boot, np.random.default_rng(5)))
+    assert [len(p) for p in parts] == [min(block, n - s) for s in range(0, n, block)]
+    weights = np.concatenate(parts)  # n x n_boot
+    assert (weights.sum(axis=0) == n).all()  # every resample draws n articles
+    assert (weights >= 0).all() and (weights == np.round(weights)).all()
+    # Multinomial(n, 1/n each): mean 1, variance 1 - 1/n, covariance -1/n (sd of these
+    # estimates over 20,000 resamples: about 0.007, 0.01 and 0.007).
+    assert weights.mean(axis=1) == pytest.approx(np.ones(n), abs=0.03)
+    assert weights.var(axis=1) == pytest.approx(np.full(n, 1 - 1 / n), abs=0.05)
+    cov = np.cov(weights)[np.triu_indices(n, 1)]
+    assert cov == pytest.approx(np.full(cov.size, -1 / n), abs=0.04)
+
+
+def test_profile_tables_fed_in_chunks_equal_whole_tables(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    n = 700
+    outlets = rng.choice(["A", "B", "C"], n, p=[0.6, 0.3, 0.1])
+    arts = pd.DataFrame({"article_id": [f"k{i}" for i in range(n)], "outlet": outlets,
+                         "n_tokens": rng.integers(0, 900, n), "status": "ok"})  # fmt: skip
+    arts.loc[rng.random(n) < 0.05, "status"] = "skipped"
+    hit = rng.random(n) < 0.7
+    ids, where = arts["article_id"][hit].to_numpy(), outlets[hit]
+    prof = pd.DataFrame({"article_id": np.repeat(ids, 2), "outlet": np.repeat(where, 2),
+                         "category": rng.choice(["c", "d", "e"], 2 * hit.sum()),
+                         "voice": rng.choice(["narrator", "quoted", "scare", "partial", "none"],
+                                             2 * hit.sum()),
+                         "count": rng.integers(1, 4, 2 * hit.sum())})  # fmt: skip
+    prof["weight"] = prof["count"] * 0.5
+    prof.loc[0, "outlet"] = "C" if prof.loc[0, "outlet"] != "C" else "A"  # names another outlet
+    concepts = {
+        "capital": Concept("capital", "toy", "Capital.", ("kiev", "kyiv")),
+        "war": Concept("war", "toy", "War.", ("sma", "war", "invasion")),
+    }
+    concept = rng.choice(["capital", "war"], len(prof))
+    counts = prof[["article_id", "outlet", "voice", "count"]].assign(
+        concept=concept,
+        variant=[rng.choice(concepts[c].variants) for c in concept],
+    )
+    whole = (
+        profile_outlets(prof, arts, seed=3, n_boot=400),
+        concept_shares(counts, arts, concepts, seed=3, n_boot=400),
+    )
+    ok = arts[arts["status"] == "ok"]
+    for spill in (None, tmp_path / "spill"):
+        chunked = profile.OutletProfiles(concepts, seed=3, n_boot=400, spill=spill)
+        for rows in np.array_split(np.arange(len(ok)), [40, 41, 300, 650]):
+            chunk = ok.iloc[rows]
+            mine = prof["article_id"].isin(chunk["article_id"])
+            chunked.add(chunk, prof[mine], counts[counts["article_id"].isin(chunk["article_id"])])
+        got = chunked.tables()
+        # Each table as computed alone: both take the outlet's one set of resamples.
+        pd.testing.assert_frame_equal(got[0], whole[0])
+        pd.testing.assert_frame_equal(got[1], whole[1])
+    assert len(list((tmp_path / "spill").iterdir())) == 3  # a file per outlet
+    assert not whole[0].empty and set(whole[1]["outlet"]) == {"A", "B", "C"}
