@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -26,6 +27,7 @@ from framing.match import (
     Matches,
     iter_matches,
     iter_matches_parallel,
+    matching_pool,
     renewed,
 )
 from framing.nlp import DEFAULT_PIPELINE, make_nlp, pipeline_name
@@ -529,80 +531,92 @@ def analyze(
             parts.write_texts(k, chunk.loc[chunk["derived"].astype(bool), TEXT_COLUMNS])
             yield chunk
 
-    bar = tqdm(unit=" articles", disable=(None if progress is None else not progress), leave=False)
-    try:
-        stream: Iterator[ChunkOutput]
-        if client is not None:
-            from framing.distributed import iter_matches_dask
-
-            stream = iter_matches_dask(
-                chunks(), lexicon, client=client, spacy_model=spacy_model, then=render,
-                signer=signer,
-            )  # fmt: skip
-        elif processes > 1:
-            stream = iter_matches_parallel(
-                chunks(), lexicon, processes=processes, spacy_model=spacy_model, then=render,
-                signer=signer,
-            )  # fmt: skip
-        else:
-            # A pipeline of its own (not make_nlp's cached one), so that it and its grown
-            # vocabulary are freed with the stream, before the final step needs the memory.
-            matcher = LexiconMatcher(lexicon, make_nlp.__wrapped__(spacy_model))
-            stream = _match_here(chunks(), matcher, spacy_model, render, signer)
-            del matcher
-        for k, chunk in enumerate(stream, start=n_done):
-            flag(chunk.ids, chunk.signatures)
-            if index is not None:
-                parts.write_signatures(k, chunk)
-            parts.write(k, chunk)
-            bar.update(chunk.n_records)
-    finally:
-        bar.close()
-        if client is not None:
-            client.close()
-        if index is not None:
-            index.close()
-    counts = parts.finished()
-    n_records = sum(c["records"] for c in counts)
-    if n_records == 0:
-        raise FramingError(f"no records found in {', '.join(map(str, paths))}")
-    n_ok = sum(c["ok"] for c in counts)
-    n_hits = sum(c["hits"] for c in counts)
-    n_chunks = len(counts)
-
-    # Copies are known only now: each articles part gets its duplicate_of column in place
-    # (assign replaces it, so a final step interrupted and resumed writes the same). Outlet
-    # tables take the parts one at a time, so memory does not grow with the corpus.
-    policy = "keep" if syndicated == "off" else syndicated
-    originals = set(copies.values())
-    tables = OutletProfiles(
-        lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci, spill=parts.folder / "outlets"
-    )
-    n_analysed = n_counted = 0
-    for k, part in enumerate(parts.files("articles", n_chunks)):
-        articles = _read_table(part, fmt, as_text=True)
-        ids = articles["article_id"].astype(str)
-        articles = articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
-        part.write_bytes(encode_table(articles, fmt))
-        analysed = (articles["status"] == "ok").to_numpy()
-        counted = analysed & syndication_mask(articles, policy, originals=originals).to_numpy()
-        n_analysed += int(analysed.sum())
-        n_counted += int(counted.sum())
-        tables.add(
-            articles.loc[counted, ["article_id", "outlet", "n_tokens"]].astype(
-                {"n_tokens": "int64"}
-            ),
-            _read_table(parts.files("article_profiles", n_chunks)[k], fmt),
-            _read_table(parts.files("concept_counts", n_chunks)[k], fmt),
+    # Worker processes match, then resample outlets: they live until the final step is done.
+    workers = contextlib.ExitStack()
+    pool = None
+    if processes > 1:
+        pool = workers.enter_context(
+            matching_pool(
+                lexicon, processes=processes, spacy_model=spacy_model, then=render, signer=signer
+            )
         )
-    for name in ("articles", "matches", "article_profiles", "texts"):
-        _concatenate(parts.files(name, n_chunks), out_dir / f"{name}.{fmt}", fmt)
-    syndication_note = (
-        "Syndicated copies not looked for (--syndicated off)."
-        if syndicated == "off"
-        else describe_policy(policy, n_analysed - n_counted, n_analysed)
-    )
-    outlets, shares = tables.tables()
+    with workers:
+        bar = tqdm(
+            unit=" articles", disable=(None if progress is None else not progress), leave=False
+        )
+        try:
+            stream: Iterator[ChunkOutput]
+            if client is not None:
+                from framing.distributed import iter_matches_dask
+
+                stream = iter_matches_dask(
+                    chunks(), lexicon, client=client, spacy_model=spacy_model, then=render,
+                    signer=signer,
+                )  # fmt: skip
+            elif processes > 1:
+                stream = iter_matches_parallel(
+                    chunks(), lexicon, processes=processes, then=render, pool=pool
+                )
+            else:
+                # A pipeline of its own (not make_nlp's cached one), so that it and its grown
+                # vocabulary are freed with the stream, before the final step needs the memory.
+                matcher = LexiconMatcher(lexicon, make_nlp.__wrapped__(spacy_model))
+                stream = _match_here(chunks(), matcher, spacy_model, render, signer)
+                del matcher
+            for k, chunk in enumerate(stream, start=n_done):
+                flag(chunk.ids, chunk.signatures)
+                if index is not None:
+                    parts.write_signatures(k, chunk)
+                parts.write(k, chunk)
+                bar.update(chunk.n_records)
+        finally:
+            bar.close()
+            if client is not None:
+                client.close()
+            if index is not None:
+                index.close()
+        counts = parts.finished()
+        n_records = sum(c["records"] for c in counts)
+        if n_records == 0:
+            raise FramingError(f"no records found in {', '.join(map(str, paths))}")
+        n_ok = sum(c["ok"] for c in counts)
+        n_hits = sum(c["hits"] for c in counts)
+        n_chunks = len(counts)
+
+        # Copies are known only now: each articles part gets its duplicate_of column in place
+        # (assign replaces it, so a final step interrupted and resumed writes the same). Outlet
+        # tables take the parts one at a time, so memory does not grow with the corpus.
+        policy = "keep" if syndicated == "off" else syndicated
+        originals = set(copies.values())
+        tables = OutletProfiles(
+            lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci, spill=parts.folder / "outlets"
+        )
+        n_analysed = n_counted = 0
+        for k, part in enumerate(parts.files("articles", n_chunks)):
+            articles = _read_table(part, fmt, as_text=True)
+            ids = articles["article_id"].astype(str)
+            articles = articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
+            part.write_bytes(encode_table(articles, fmt))
+            analysed = (articles["status"] == "ok").to_numpy()
+            counted = analysed & syndication_mask(articles, policy, originals=originals).to_numpy()
+            n_analysed += int(analysed.sum())
+            n_counted += int(counted.sum())
+            tables.add(
+                articles.loc[counted, ["article_id", "outlet", "n_tokens"]].astype(
+                    {"n_tokens": "int64"}
+                ),
+                _read_table(parts.files("article_profiles", n_chunks)[k], fmt),
+                _read_table(parts.files("concept_counts", n_chunks)[k], fmt),
+            )
+        for name in ("articles", "matches", "article_profiles", "texts"):
+            _concatenate(parts.files(name, n_chunks), out_dir / f"{name}.{fmt}", fmt)
+        syndication_note = (
+            "Syndicated copies not looked for (--syndicated off)."
+            if syndicated == "off"
+            else describe_policy(policy, n_analysed - n_counted, n_analysed)
+        )
+        # Outlets are resampled side by side in the workers, idle now that matching is done.
+        outlets, shares = tables.tables(mapper=map if pool is None else pool.map)
     for name, table in (("outlet_profiles", outlets), ("concept_shares", shares)):
         (out_dir / f"{name}.{fmt}").write_bytes(encode_table(table, fmt))
 

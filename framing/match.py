@@ -10,12 +10,15 @@ matches a span overlapping it ("sanctions regime" drops the "regime" inside it).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
+import multiprocessing
 import pickle
 import re
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +44,7 @@ __all__ = [
     "iter_matches",
     "iter_matches_parallel",
     "match_corpus",
+    "matching_pool",
     "normalize_text",
     "renewed",
 ]
@@ -752,6 +756,34 @@ def _hits_and_articles(found: Matches) -> tuple[pd.DataFrame, pd.DataFrame, list
     return found.hits, found.articles, found.signatures  # not the lexicon: the parent has it
 
 
+@contextlib.contextmanager
+def matching_pool(
+    lexicon: Lexicon,
+    *,
+    processes: int,
+    spacy_model: str | None = None,
+    then: Callable[[Matches], Any] | None = None,
+    signer: Callable[[np.ndarray], Any] | None = None,
+) -> Iterator[ProcessPoolExecutor]:
+    """`processes` worker processes for `iter_matches_parallel`, each of which builds its
+    pipeline and matcher once; started at once. The pool runs other picklable work too
+    (`framing.analyze` resamples outlets in it once matching is done).
+
+    `then` and `signer` are as in `iter_matches_parallel`.
+    """
+    context = multiprocessing.get_context("spawn")  # no inherited threads or open files
+    with tempfile.TemporaryDirectory(prefix="framing-") as folder:
+        settings = Path(folder) / "worker.pickle"
+        settings.write_bytes(
+            pickle.dumps((lexicon, spacy_model, then or _hits_and_articles, signer))
+        )
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
+                                 initargs=(str(settings),)) as pool:  # fmt: skip
+            for _ in range(processes):  # a pool starts its processes as tasks come
+                pool.submit(int)
+            yield pool
+
+
 def iter_matches_parallel(
     chunks: Iterable[pd.DataFrame],
     lexicon: Lexicon,
@@ -760,6 +792,7 @@ def iter_matches_parallel(
     spacy_model: str | None = None,
     then: Callable[[Matches], Any] | None = None,
     signer: Callable[[np.ndarray], Any] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[Any]:
     """`iter_matches` in worker processes, in input order, with the same output.
 
@@ -776,10 +809,15 @@ def iter_matches_parallel(
         where the matching happened, so the parent process only writes them.
     signer
         As in `iter_matches` (picklable).
+    pool
+        A `matching_pool` of the same lexicon and settings to use; default: one of its own.
     """
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+    if pool is None:
+        with matching_pool(lexicon, processes=processes, spacy_model=spacy_model, then=then,
+                           signer=signer) as own:  # fmt: skip
+            yield from iter_matches_parallel(chunks, lexicon, processes=processes, then=then,
+                                             pool=own)  # fmt: skip
+        return
 
     def result(future: Future[Any]) -> Any:
         out = future.result()
@@ -788,20 +826,10 @@ def iter_matches_parallel(
             return Matches(hits=hits, articles=articles, lexicon=lexicon, signatures=signatures)
         return out
 
-    context = multiprocessing.get_context("spawn")  # no inherited threads or open files
-    with tempfile.TemporaryDirectory(prefix="framing-") as folder:
-        settings = Path(folder) / "worker.pickle"
-        settings.write_bytes(
-            pickle.dumps((lexicon, spacy_model, then or _hits_and_articles, signer))
-        )
-        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                                 initargs=(str(settings),)) as pool:  # fmt: skip
-            for _ in range(processes):  # start every worker now, not as the first chunks come
-                pool.submit(int)
-            pending: deque[Future[Any]] = deque()
-            for chunk in chunks:
-                pending.append(pool.submit(_match_in_worker, chunk))
-                if len(pending) >= 2 * processes:
-                    yield result(pending.popleft())
-            while pending:
-                yield result(pending.popleft())
+    pending: deque[Future[Any]] = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(_match_in_worker, chunk))
+        if len(pending) >= 2 * processes:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())

@@ -24,7 +24,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -557,10 +557,18 @@ class OutletProfiles:
     def _pair(self, concept: str, group: str) -> int:
         return self._pairs.setdefault((concept, group), len(self._pairs))
 
-    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def tables(
+        self, *, mapper: Callable[..., Iterable[Any]] = map
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The outlet profiles and concept shares tables (see `profile_outlets` and
-        `concept_shares` for their columns), outlets in sorted order."""
-        done = [self._outlet_rows(name) for name in sorted(self._outlets)]
+        `concept_shares` for their columns), outlets in sorted order.
+
+        `mapper` computes the outlets' rows, e.g. a process pool's ``map`` to resample outlets
+        side by side (with `spill`, a task is a few paths and codes; the rows it returns are
+        the same).
+        """
+        names = sorted(self._outlets)
+        done = list(mapper(_outlet_rows, [self] * len(names), names))
         return (
             pd.DataFrame([r for rows, _ in done for r in rows], columns=PROFILE_COLUMNS),
             pd.DataFrame([r for _, rows in done for r in rows], columns=SHARE_COLUMNS),
@@ -715,6 +723,12 @@ class OutletProfiles:
                     )
                 )
         return rows
+
+
+def _outlet_rows(
+    profiles: OutletProfiles, name: str
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    return profiles._outlet_rows(name)  # a module function: process pools pickle it by name
 
 
 PROFILE_COLUMNS = [
