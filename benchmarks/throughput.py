@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from benchmark_rss import peak_rss
 
 import framing
 
@@ -92,17 +93,23 @@ def generate(path: Path, n_articles: int, n_words: int, seed: int, keep: bool = 
 
 def run_framing(path: Path, out: Path, processes: int) -> tuple[float, float, float]:
     """Seconds, peak RSS of the main process and of the largest worker (MB) of `framing analyze`,
-    run in a child process so its memory is its own."""
+    run in a child process so its memory is its own. A worker's figure is ``ru_maxrss``, which
+    counts the main process's memory when it started the worker too (Linux carries it over the
+    exec), far below a worker's own peak."""
     code = (
         "import resource, sys, time, framing\n"
+        "from benchmark_rss import peak_rss\n"
         "t = time.perf_counter()\n"
         f"framing.analyze([{str(path)!r}], {str(out)!r}, progress=False, processes={processes})\n"
-        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(time.perf_counter() - t, rss, workers)\n"
+        "print(time.perf_counter() - t, peak_rss(), workers)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
     )
     seconds, rss, workers = map(float, result.stdout.split())
     return seconds, rss, workers
@@ -200,9 +207,7 @@ def main() -> None:
             memory(args, Path(tmp))
         else:
             throughput(args, Path(tmp))
-    print(
-        f"this process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    print(f"this process peak RSS: {peak_rss():.0f} MB")
 
 
 if __name__ == "__main__":
