@@ -592,7 +592,14 @@ def analyze(
             lexicon.concepts, seed=seed, n_boot=n_boot, ci=ci, spill=parts.folder / "outlets"
         )
         n_analysed = n_counted = 0
-        for k, part in enumerate(parts.files("articles", n_chunks)):
+        chunk_files = zip(
+            *(
+                parts.files(name, n_chunks)
+                for name in ("articles", "article_profiles", "concept_counts")
+            ),
+            strict=True,
+        )
+        for part, profiles_part, concepts_part in chunk_files:
             articles = _read_table(part, fmt, as_text=True)
             ids = articles["article_id"].astype(str)
             articles = articles.assign(duplicate_of=[copies.get(i, "") for i in ids])
@@ -605,8 +612,8 @@ def analyze(
                 articles.loc[counted, ["article_id", "outlet", "n_tokens"]].astype(
                     {"n_tokens": "int64"}
                 ),
-                _read_table(parts.files("article_profiles", n_chunks)[k], fmt),
-                _read_table(parts.files("concept_counts", n_chunks)[k], fmt),
+                _read_table(profiles_part, fmt),
+                _read_table(concepts_part, fmt),
             )
         for name in ("articles", "matches", "article_profiles", "texts"):
             _concatenate(parts.files(name, n_chunks), out_dir / f"{name}.{fmt}", fmt)

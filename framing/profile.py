@@ -25,6 +25,7 @@ import pickle
 import shutil
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -255,15 +256,11 @@ def count_matrix(
     article_ids: pd.Index,
     keys: Sequence[tuple[Any, ...]],
     key_columns: tuple[str, ...] = ("category", "voice"),
-    *,
-    sparse: bool = False,
-) -> Any:
+) -> np.ndarray:
     """Counts per article (rows, in `article_ids` order) and key (columns, in `keys` order).
 
     A key is a tuple of values of `key_columns`, e.g. (category, voice group) or
-    (concept, voice group, variant); rows of other articles or keys are ignored. A numpy
-    array, or with `sparse` a scipy CSR array: concept variants make thousands of columns, in
-    which an article has a few counts (dense, 50,000 articles of one outlet took 0.6 GB).
+    (concept, voice group, variant); rows of other articles or keys are ignored.
     """
     mine = grouped_profiles[grouped_profiles["article_id"].isin(article_ids)]
     row = col = np.zeros(0, dtype=np.int64)
@@ -275,19 +272,14 @@ def count_matrix(
         keep = col >= 0
         row = article_ids.get_indexer(pd.Index(mine["article_id"]))[keep]
         col, values = col[keep], mine["count"].to_numpy(dtype=np.float64)[keep]
-    shape = (len(article_ids), len(keys))
-    if sparse:
-        from scipy.sparse import coo_array
-
-        return coo_array((values, (row, col)), shape=shape).tocsr()  # repeats are summed
-    counts = np.zeros(shape)
+    counts = np.zeros((len(article_ids), len(keys)))
     np.add.at(counts, (row, col), values)
     return counts
 
 
 def _resampled_sums(columns: Sequence[Any], rng: np.random.Generator, n_boot: int) -> list[Any]:
-    """For each matrix (articles x K, numpy or scipy sparse; the same articles in the same
-    order), its column sums in `n_boot` resamples of the articles: K x n_boot."""
+    """For each matrix (articles x K; the same articles in the same order), its column sums in
+    `n_boot` resamples of the articles: K x n_boot."""
     n = columns[0].shape[0]
     sums = [np.zeros((values.shape[1], n_boot)) for values in columns]
     start = 0
@@ -295,15 +287,14 @@ def _resampled_sums(columns: Sequence[Any], rng: np.random.Generator, n_boot: in
         stop = start + len(weights)
         for total, values in zip(sums, columns, strict=True):
             block = values[start:stop]
-            total += block.T @ weights  # numpy or scipy sparse alike
+            total += block.T @ weights
         start = stop
     return sums
 
 
 def bootstrap_sums(values: Any, rng: np.random.Generator, n_boot: int) -> np.ndarray:
-    """Column sums of `values` (articles x K, numpy or scipy sparse) in `n_boot` resamples of
-    its rows (`resample_blocks`): n_boot x K. For whole-number counts both give the same sums
-    exactly."""
+    """Column sums of `values` (articles x K) in `n_boot` resamples of its rows
+    (`resample_blocks`): n_boot x K."""
     return np.asarray(_resampled_sums([values], rng, n_boot)[0].T)
 
 
@@ -336,18 +327,15 @@ _VOICE_SLOT = {v: k for k, g in enumerate(("own", "quoted")) for v in VOICE_GROU
 _ALL = 2  # the voice slot of "all", after own (0) and quoted (1)
 
 
+@dataclass
 class _Part:
     """One chunk's rows of one outlet, coded: its articles are the outlet's `start`,
     `start + 1`, ... in resampling order; `rates` and `concepts` rows name them by that number."""
 
-    def __init__(
-        self,
-        start: int,
-        tokens: np.ndarray,
-        rates: dict[str, np.ndarray],
-        concepts: dict[str, np.ndarray],
-    ) -> None:
-        self.start, self.tokens, self.rates, self.concepts = start, tokens, rates, concepts
+    start: int
+    tokens: np.ndarray
+    rates: dict[str, np.ndarray]
+    concepts: dict[str, np.ndarray]
 
 
 class _Outlet:
@@ -602,8 +590,6 @@ class OutletProfiles:
         self, name: str, state: _Outlet, n_rates: int, pair_start: np.ndarray, n_columns: int
     ) -> dict[str, np.ndarray]:
         """One outlet's sums, plain and over resamples (K x n_boot), block by block."""
-        from scipy.sparse import coo_array
-
         n_boot = self.n_boot
         out = {
             "tokens": np.zeros(n_boot),
@@ -625,8 +611,7 @@ class OutletProfiles:
             if concepts:
                 column = pair_start[concepts["pair"]] + concepts["variant"]
                 np.add.at(out["variant_count"], column, concepts["count"])
-                # Articles mentioning a pair: one (article, pair) per article; the pair's columns
-                # all get the figure.
+                # Articles mentioning a pair, counted at the pair's first column.
                 mentions = np.unique(
                     np.stack([concepts["article"], pair_start[concepts["pair"]]]), axis=1
                 )[1]
@@ -639,27 +624,10 @@ class OutletProfiles:
                 upto = min(end, block_start + len(weights))
                 w = weights[at - block_start : upto - block_start]
                 out["tokens"] += part.tokens[at - part.start : upto - part.start] @ w
-                shape = upto - at
                 if rates:
-                    inside = (rates["article"] >= at) & (rates["article"] < upto)
-                    matrix = coo_array(
-                        (
-                            rates["count"][inside],
-                            (rates["column"][inside], rates["article"][inside] - at),
-                        ),
-                        shape=(n_rates, shape),
-                    ).tocsr()
-                    out["rates"] += matrix @ w
+                    out["rates"] += _block(rates, rates["column"], n_rates, at, upto) @ w
                 if concepts:
-                    inside = (concepts["article"] >= at) & (concepts["article"] < upto)
-                    matrix = coo_array(
-                        (
-                            concepts["count"][inside],
-                            (column[inside], concepts["article"][inside] - at),
-                        ),
-                        shape=(n_columns, shape),
-                    ).tocsr()
-                    out["concepts"] += matrix @ w
+                    out["concepts"] += _block(concepts, column, n_columns, at, upto) @ w
                 at = upto
         return out
 
@@ -723,6 +691,17 @@ class OutletProfiles:
                     )
                 )
         return rows
+
+
+def _block(
+    rows: dict[str, np.ndarray], column: np.ndarray, size: int, start: int, stop: int
+) -> Any:
+    """The counts of the outlet's articles start..stop-1 as a (size x articles) CSR matrix."""
+    from scipy.sparse import coo_array
+
+    inside = (rows["article"] >= start) & (rows["article"] < stop)
+    where = (column[inside], rows["article"][inside] - start)
+    return coo_array((rows["count"][inside], where), shape=(size, stop - start)).tocsr()
 
 
 def _outlet_rows(
