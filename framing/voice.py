@@ -293,8 +293,7 @@ def _classify_mark(text: str, i: int) -> tuple[str, bool]:
 
 
 def _double_role(ch: str, before: str, after: str) -> str:
-    """Role of a curly or angle double quote between `before` and `after`; _raw_spans inlines it
-    (and must be kept the same), as most marks are these."""
+    """Role of a curly or angle double quote between `before` and `after`."""
     if ch in _DOUBLE_OPEN:
         return (
             "either"
@@ -441,17 +440,8 @@ def _raw_spans(text: str) -> tuple[list[_RawSpan], set[int]]:
                 if stack and i == p_start:
                     continue  # the mark that continues the quote
         ch = text[i]
-        if ch in _DOUBLE_OPEN and 0 < i < last:  # `_double_role`, inline: the commonest mark
-            after = text[i + 1]
-            role = (
-                "either"
-                if not (after.isspace() or after in ",.;:!?") and not text[i - 1].isspace()
-                else "open"
-            )
-            double = True
-        elif ch in _DOUBLE_CLOSE and 0 < i < last:
-            role = "either" if text[i - 1].isspace() and not text[i + 1].isspace() else "close"
-            double = True
+        if (ch in _DOUBLE_OPEN or ch in _DOUBLE_CLOSE) and 0 < i < last:  # the commonest marks
+            role, double = _double_role(ch, text[i - 1], text[i + 1]), True
         else:
             role, double = _classify_mark(text, i)
         if not role or (not stack and role == "close"):
@@ -626,7 +616,7 @@ def find_quotes(
                 pronoun = speaker.lower() in _PRONOUNS
             if not pronoun:
                 named.append((start, speaker))
-        out.append(_span(start, end, kind, speaker, group, closed))
+        out.append(QuoteSpan(start, end, kind, speaker, group, closed))
     # Every paragraph of a multi-paragraph quote takes the speaker found for any of them.
     for members in by_group.values():
         shared = next((out[i].speaker for i in members if out[i].speaker), "")
@@ -644,19 +634,6 @@ def find_quotes(
         out += so_called
         out.sort(key=lambda q: q.start)
     return out
-
-
-def _span(start: int, end: int, kind: str, speaker: str, group: int, closed: bool) -> QuoteSpan:
-    """``QuoteSpan(start, end, kind, speaker, group, closed)`` at a third of the cost.
-
-    A frozen dataclass sets each field through ``object.__setattr__``; filling the new
-    instance's dict directly makes the same object (tests/test_voice.py checks it).
-    """
-    span = object.__new__(QuoteSpan)
-    fields = span.__dict__
-    fields["start"], fields["end"], fields["kind"] = start, end, kind
-    fields["speaker"], fields["group"], fields["closed"] = speaker, group, closed
-    return span
 
 
 def _has_words(inner: str, n: int) -> bool:

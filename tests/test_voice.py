@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import pickle
 import random
 import re
 from collections.abc import Callable
@@ -13,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from framing.voice import QuoteSpan, _span, assign_voices, find_quotes
+from framing.voice import QuoteSpan, assign_voices, find_quotes
 
 CASES_FILE = Path(__file__).parent / "data" / "voice_cases.yaml"
 MARKER = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
@@ -215,16 +213,6 @@ def test_voice_assign_voices_gives_the_quote_holding_each_hit() -> None:
         assert assign_voices(quotes, starts, [hit + 1 for hit in starts]) == want
     with pytest.raises(ValueError, match="shorter"):
         assign_voices([], [1, 2], [3])
-
-
-def test_voice_fast_span_builds_the_same_quote_span() -> None:
-    made = _span(3, 9, "partial", "Ilse Brandt", 2, False)
-    built = QuoteSpan(3, 9, "partial", "Ilse Brandt", 2, False)
-    assert type(made) is QuoteSpan and made == built and hash(made) == hash(built)
-    assert repr(made) == repr(built) and vars(made) == vars(built)
-    assert pickle.loads(pickle.dumps(made)) == built
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made.kind = "quoted"  # type: ignore[misc]
 
 
 def test_voice_quote_over_paragraphs_with_blank_lines_and_crlf() -> None:
