@@ -25,6 +25,7 @@ import csv
 import json
 import math
 import re
+import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -146,6 +147,55 @@ def _extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, str
     return str(doc.text or ""), {k: str(v) for k, v in meta.items() if v}
 
 
+SPILL_IDS = 20_000  # ids kept in memory; past this they move to a temporary file
+
+
+class _SeenIds:
+    """Each article id read so far and where it was first seen (to report a repeated id).
+
+    In a dict for the first `SPILL_IDS` ids, then in a private temporary SQLite file that is
+    deleted when closed: a corpus of millions of articles would otherwise hold ~150 bytes of
+    memory per article for as long as it is read.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pending = 0  # inserts since the last commit
+
+    def get(self, article_id: str) -> str | None:
+        if self._db is None:
+            return self._ids.get(article_id)
+        found = self._db.execute("SELECT source FROM seen WHERE id = ?", (article_id,)).fetchone()
+        return None if found is None else str(found[0])
+
+    def add(self, article_id: str, source: str) -> None:
+        """Remember where `article_id` was seen, unless it was seen before."""
+        if self._db is None:
+            self._ids.setdefault(article_id, source)
+            if len(self._ids) > SPILL_IDS:
+                self._spill()
+            return
+        self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (article_id, source))
+        self._pending += 1
+        if self._pending >= 10_000:
+            self._db.commit()
+            self._pending = 0
+
+    def update(self, earlier: Mapping[str, str]) -> None:
+        for article_id, source in earlier.items():
+            self.add(article_id, source)
+
+    def _spill(self) -> None:
+        db = sqlite3.connect("")  # "": a private temporary file, deleted when closed
+        db.execute("PRAGMA journal_mode = OFF")  # nothing to recover: it dies with the reader
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, source TEXT) WITHOUT ROWID")
+        db.executemany("INSERT INTO seen VALUES (?, ?)", self._ids.items())
+        db.commit()
+        self._db, self._ids = db, {}
+
+
 class _Accountant:
     """Turns raw records into corpus rows: ids, checks, statuses; remembers the ids seen."""
 
@@ -161,7 +211,7 @@ class _Accountant:
         self.max_chars = max_chars
         self.dedupe_ids = dedupe_ids
         self.clean = clean
-        self.seen: dict[str, str] = {}
+        self.seen = _SeenIds()
 
     def row(self, record: _Record) -> dict[str, Any]:
         article_id = _cell(record.article_id) or record.source
@@ -178,7 +228,7 @@ class _Accountant:
             article_id = f"{article_id}#dup@{record.source}"
         else:
             text, reason, derived = self._checked_text(record, meta, notes)
-        self.seen.setdefault(article_id, record.source)
+        self.seen.add(article_id, record.source)
         if not reason and not _cell(record.article_id):
             notes.insert(0, "no id: the source location is used")
         return {
@@ -488,7 +538,8 @@ def iter_corpus(
 
     Every input record yields exactly one row (see the module docstring for what a record is);
     records that cannot be analysed have ``status="skipped"`` and a ``message`` saying why, and
-    an empty ``text``. Memory holds one chunk at a time (plus the ids seen, to find duplicates).
+    an empty ``text``. Memory holds one chunk at a time (the ids seen, to find repeated ones, move
+    to a temporary file past `SPILL_IDS`).
 
     Parameters
     ----------

@@ -319,10 +319,13 @@ class LexiconMatcher:
     patterns to a Matcher.
     """
 
-    def __init__(self, lexicon: Lexicon, nlp: Language, *, max_variants: int = 512) -> None:
+    def __init__(
+        self, lexicon: Lexicon, nlp: Language, *, max_variants: int = 512, anchored: bool = True
+    ) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.lexicon = lexicon
+        self.anchored = anchored
         self.nlp = nlp
         self.entries: tuple[Entry, ...] = lexicon.entries
         self.max_variants = max_variants
@@ -365,6 +368,13 @@ class LexiconMatcher:
             return self._cached.tokenize(text)
         return self.nlp.make_doc(text), None
 
+    def passing(self) -> contextlib.AbstractContextManager[None]:
+        """A block (a corpus chunk) whose Docs are used only inside it: the words first seen in
+        it may be forgotten when it ends (`framing.nlp.ChunkCachedTokenizer.passing`)."""
+        if self._cached is not None:
+            return self._cached.passing()
+        return contextlib.nullcontext()
+
     def _lower_ids(self, words: Iterable[str]) -> list[int]:
         """A phrase as the PhraseMatcher on LOWER keeps it: the ids of its lower-case words.
 
@@ -401,7 +411,8 @@ class LexiconMatcher:
             keys = {k for t in expanded for k in t}
             self._needs_pipeline |= not keys <= _LEXICAL_KEYS
             self._uses_norm |= "NORM" in keys
-            anchor = _anchor_words(expanded, self._topical)
+            # anchored=False: token patterns scan whole articles (the reference the tests use)
+            anchor = _anchor_words(expanded, self._topical) if self.anchored else []
             if not anchor:
                 self._unanchored.add(key, [expanded])
                 continue
@@ -585,66 +596,68 @@ def iter_matches(
         ids = chunk["article_id"].tolist()
         outlets = chunk["outlet"].tolist()
         ok_positions = np.flatnonzero(ok)
-        made: deque[np.ndarray | None] = deque()  # token records of the docs made, in order
-        docs = _tokenized(matcher, (normalised[p][0] for p in ok_positions), made)
-        if set(nlp.pipe_names) - set(disable):
-            docs = nlp.pipe(docs, batch_size=batch_size, disable=disable)
         signatures: list[Any] = [None] * len(chunk)
-        for p, doc in zip(ok_positions, docs, strict=True):
-            records = made.popleft()
-            if records is not None:
-                words = records["lower"][records["word"].astype(bool)]
-            else:
-                words = word_hashes(doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).reshape(-1, 3))
-            n_tokens[p] = len(words)
-            if signer is not None and len(words):
-                signatures[p] = signer(words)
-            offsets = normalised[p][1]
-            assert offsets is not None
-            text = texts[p]
-            found = matcher.find(doc)
-            spans = [
-                (
-                    entries[i],
-                    offsets.to_original(doc[s].idx),
-                    offsets.to_original(doc[e - 1].idx + len(doc[e - 1]) - 1) + 1,
-                )
-                for i, s, e in found
-            ]
-            last_hit = max((start for _, start, _ in spans), default=-1)
-            entities = [
-                (
-                    offsets.to_original(e.start_char),
-                    offsets.to_original(e.end_char - 1) + 1,
-                    e.label_,
-                )
-                for e in doc.ents
-            ]
-            quotes = find_quotes(text, speakers_before=last_hit + 1, entities=entities or None)
-            spans += _distancing_hits(quotes, spans, text)
-            spans.sort(key=lambda h: (h[1], h[2]))
-            voices = assign_voices(quotes, [h[1] for h in spans], [h[2] for h in spans])
-            one_line = _OTHER_SPACE.sub(" ", text) if spans else text
-            for (entry, start, end), (voice, speaker) in zip(spans, voices, strict=True):
-                rows.append(
+        # Docs live only in this block: the words met here first may be forgotten after it.
+        with matcher.passing():
+            made: deque[np.ndarray | None] = deque()  # token records of the docs made, in order
+            docs = _tokenized(matcher, (normalised[p][0] for p in ok_positions), made)
+            if set(nlp.pipe_names) - set(disable):
+                docs = nlp.pipe(docs, batch_size=batch_size, disable=disable)
+            for p, doc in zip(ok_positions, docs, strict=True):
+                records = made.popleft()
+                if records is not None:
+                    words = records["lower"][records["word"].astype(bool)]
+                else:
+                    words = word_hashes(doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).reshape(-1, 3))
+                n_tokens[p] = len(words)
+                if signer is not None and len(words):
+                    signatures[p] = signer(words)
+                offsets = normalised[p][1]
+                assert offsets is not None
+                text = texts[p]
+                found = matcher.find(doc)
+                spans = [
                     (
-                        ids[p],
-                        outlets[p],
-                        entry.lexicon,
-                        entry.id,
-                        entry.category,
-                        entry.concept or "",
-                        start,
-                        end,
-                        text[start:end],
-                        voice,
-                        speaker,
-                        entry.weight,
-                        ";".join(entry.stance),
-                        _context(one_line, start - CONTEXT_CHARS, start),
-                        _context(one_line, end, end + CONTEXT_CHARS),
+                        entries[i],
+                        offsets.to_original(doc[s].idx),
+                        offsets.to_original(doc[e - 1].idx + len(doc[e - 1]) - 1) + 1,
                     )
-                )
+                    for i, s, e in found
+                ]
+                last_hit = max((start for _, start, _ in spans), default=-1)
+                entities = [
+                    (
+                        offsets.to_original(e.start_char),
+                        offsets.to_original(e.end_char - 1) + 1,
+                        e.label_,
+                    )
+                    for e in doc.ents
+                ]
+                quotes = find_quotes(text, speakers_before=last_hit + 1, entities=entities or None)
+                spans += _distancing_hits(quotes, spans, text)
+                spans.sort(key=lambda h: (h[1], h[2]))
+                voices = assign_voices(quotes, [h[1] for h in spans], [h[2] for h in spans])
+                one_line = _OTHER_SPACE.sub(" ", text) if spans else text
+                for (entry, start, end), (voice, speaker) in zip(spans, voices, strict=True):
+                    rows.append(
+                        (
+                            ids[p],
+                            outlets[p],
+                            entry.lexicon,
+                            entry.id,
+                            entry.category,
+                            entry.concept or "",
+                            start,
+                            end,
+                            text[start:end],
+                            voice,
+                            speaker,
+                            entry.weight,
+                            ";".join(entry.stance),
+                            _context(one_line, start - CONTEXT_CHARS, start),
+                            _context(one_line, end, end + CONTEXT_CHARS),
+                        )
+                    )
         articles = chunk[[c for c in chunk.columns if c != "text"]].copy()
         articles.insert(2, "n_tokens", n_tokens)
         hits = pd.DataFrame(rows, columns=HIT_COLUMNS)
@@ -711,16 +724,20 @@ def match_corpus(
 
 
 MAX_STRINGS = 500_000  # a pipeline whose StringStore grew past this is rebuilt (~420 B each)
+MAX_FORGOTTEN = 2_000_000  # or that forgot this many tokens (~30 B each: see ChunkCachedTokenizer)
 
 
 def renewed(matcher: LexiconMatcher, spacy_model: str | None = None) -> LexiconMatcher:
     """The same matcher, rebuilt on a fresh pipeline once its vocabulary has grown too large.
 
     spaCy adds every new word of the corpus to the pipeline's StringStore and never forgets it,
-    so over millions of articles memory would grow with the corpus's vocabulary. Matching
-    results do not depend on the vocabulary's history, so rebuilding changes nothing else.
+    so over millions of articles memory would grow with the corpus's vocabulary. Words first
+    seen in a `LexiconMatcher.passing` block are forgotten after it, but still leave a little in
+    spaCy's hash tables. Matching results do not depend on the vocabulary's history, so
+    rebuilding changes nothing else.
     """
-    if len(matcher.nlp.vocab.strings) <= MAX_STRINGS:
+    forgotten = matcher._cached.forgotten if matcher._cached is not None else 0
+    if len(matcher.nlp.vocab.strings) <= MAX_STRINGS and forgotten <= MAX_FORGOTTEN:
         return matcher
     # Not the cached pipeline of `make_nlp`: that one has the grown vocabulary.
     return LexiconMatcher(matcher.lexicon, make_nlp.__wrapped__(spacy_model))

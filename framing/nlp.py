@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +118,7 @@ def lemma_forms(word: str) -> frozenset[str]:
 # (neither punctuation nor space: what `n_tokens` counts and near-duplicates compare).
 TOKEN_RECORD = [("orth", "<u8"), ("lower", "<u8"), ("space", "u1"), ("word", "u1")]
 _WHITESPACE = re.compile(r"\s")
+SETTLED_CHUNKS = 100_000  # chunks known before new words are learnt only for their block
 
 
 class ChunkCachedTokenizer:
@@ -123,10 +126,9 @@ class ChunkCachedTokenizer:
 
     spaCy's tokenizer splits a text at spaces into chunks and caches how it split each chunk,
     but it stops caching for the rest of a text once a special case (``'s``, ``Dr.``) occurred
-    in it (spaCy issue #1250: almost every news article has one), and past 10,000 entries it
-    keeps new words out of its vocabulary, re-analysing them every time. Here the tokens of
-    each chunk are remembered (as spaCy's tokenizer made them, with their words added to the
-    vocabulary), and a Doc is built from them; it has the same tokens, offsets and lexical
+    in it (spaCy issue #1250: almost every news article has one). Here the tokens of each
+    chunk are remembered (as spaCy's tokenizer made them; spaCy keeps their lexemes in the
+    vocabulary), and a Doc is built from their ids; it has the same tokens, offsets and lexical
     attributes. One difference: the token-level NORM that spaCy's special cases set ("n't" ->
     "not") is left to the lexeme, so callers whose patterns use NORM must not use this.
 
@@ -142,15 +144,62 @@ class ChunkCachedTokenizer:
         The pipeline whose tokenizer and vocabulary to use.
     max_chunks
         Distinct chunks remembered (about 0.15 kB each); the cache starts afresh when full.
+    settled_chunks
+        Once this many chunks are remembered (default `SETTLED_CHUNKS`), texts read in a
+        `passing` block learn their new chunks only for the block, and remember for good those
+        seen in an earlier block too. A corpus keeps bringing words never seen again (names,
+        figures, typos): spaCy would keep each one's lexeme and strings for the life of the
+        pipeline (~0.5 kB a word).
     """
 
-    def __init__(self, nlp: Language, max_chunks: int = 250_000) -> None:
+    def __init__(
+        self, nlp: Language, max_chunks: int = 250_000, settled_chunks: int | None = None
+    ) -> None:
+        self.nlp = nlp
         self.vocab = nlp.vocab
         self.tokenizer = nlp.tokenizer
         self.max_chunks = max_chunks
+        self.settled_chunks = SETTLED_CHUNKS if settled_chunks is None else settled_chunks
         # Per chunk, a `TOKEN_RECORD` per token. A text's records are joined in C, and a Doc
         # made from ids skips hashing the strings again.
-        self._records: dict[str, Any] = {}  # bytes; None for a chunk holding other whitespace
+        self._records: dict[str, bytes] = {}
+        self._passing: dict[str, bytes] | None = None  # chunks learned in the current block
+        # hash(chunk) of chunks seen in a block: a fixed table (8 MB, made with the first block);
+        # a newer chunk whose hash falls in the same slot takes it over, so a rare sighting may
+        # be forgotten (harmless).
+        self._sighted: np.ndarray | None = None
+        self._again: set[str] = set()  # chunks of this block seen in an earlier one
+        # Tokens learnt only for their block. spaCy frees their lexemes and strings, but each
+        # leaves ~30 bytes in its hash tables (deleted slots that make them grow: preshed).
+        self.forgotten = 0
+
+    @contextlib.contextmanager
+    def passing(self) -> Iterator[None]:
+        """A block of texts (a corpus chunk) whose Docs are used only inside it.
+
+        Until `settled_chunks` chunks are known every chunk is remembered (the corpus's common
+        words come first). After that the block runs in a spaCy memory zone: the lexemes and
+        strings of words first seen in it are freed when it ends, so memory stops growing with
+        the corpus, and chunks seen in an earlier block too are then remembered for good.
+        """
+        import numpy as np
+
+        if len(self._records) < self.settled_chunks:
+            yield
+            return
+        if self._sighted is None:
+            self._sighted = np.full(1 << 20, -1, dtype=np.int64)  # hash() is never -1
+        self._passing = {}
+        try:
+            with self.nlp.memory_zone():
+                yield
+        finally:
+            self._passing = None
+            again, self._again = self._again, set()
+        if len(self._records) + len(again) > self.max_chunks:
+            self._records.clear()
+        if again:
+            self._learn(sorted(again), self._records)
 
     def __call__(self, text: str) -> Doc:
         return self.tokenize(text)[0]
@@ -164,41 +213,54 @@ class ChunkCachedTokenizer:
         chunks = text.split(" ")
         if "" in chunks:  # a space at an end or after another: spaCy makes space tokens
             return self.tokenizer(text), None
-        try:
-            try:
-                records = b"".join(map(self._records.__getitem__, chunks))
-            except KeyError:
-                self._learn(chunks)
-                records = b"".join(map(self._records.__getitem__, chunks))
-        except TypeError:  # a chunk with other whitespace (None): its tokens depend on context
-            return self.tokenizer(text), None
+        # One dict lookup per chunk: the cache is large, so each lookup is a cache miss.
+        parts: list[Any] = list(map(self._records.get, chunks))
+        if None in parts:
+            missing = [i for i, part in enumerate(parts) if part is None]
+            new = {chunks[i] for i in missing}
+            if any(_WHITESPACE.search(chunk) for chunk in new):
+                return self.tokenizer(text), None  # its tokens depend on the context
+            store = self._records if self._passing is None else self._passing
+            if store is self._passing:
+                new = new.difference(store)  # (not difference_update: that walks all of store)
+            if store is self._records and len(store) + len(new) > self.max_chunks:
+                store.clear()  # start afresh; this text's known chunks go too
+                missing, new = list(range(len(chunks))), set(chunks)
+            if new:
+                if store is self._passing:
+                    self._sight(new)
+                learnt = self._learn(list(new), store)
+                if store is self._passing:
+                    self.forgotten += learnt
+            for i in missing:
+                parts[i] = store[chunks[i]]
+        records = b"".join(parts)
         tokens = np.frombuffer(records, dtype=TOKEN_RECORD)
         spaces = tokens["space"].tolist()
         spaces[-1] = 0
         return Doc(self.vocab, words=tokens["orth"].tolist(), spaces=spaces), tokens
 
-    def _learn(self, chunks: list[str]) -> None:
-        """Tokenize the chunks not yet known (all in one call) and remember their tokens."""
+    def _sight(self, chunks: set[str]) -> None:
+        """Note chunks first seen in this block; those seen in an earlier one are kept after it."""
+        table = self._sighted
+        assert table is not None
+        for chunk in chunks:
+            key = hash(chunk)
+            slot = key & (len(table) - 1)
+            if table[slot] == key:
+                self._again.add(chunk)
+            else:
+                table[slot] = key
+
+    def _learn(self, chunks: list[str], store: dict[str, bytes]) -> int:
+        """Tokenize new chunks (all in one call: single spaces, no other whitespace) and put
+        their tokens in `store`. spaCy keeps each new word's lexeme in the vocabulary (until the
+        memory zone ends, in a `passing` block), which the Docs made from ids need. Returns the
+        number of tokens."""
         import numpy as np
         from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, ORTH
 
-        new = set(chunks).difference(self._records)
-        if len(self._records) + len(new) > self.max_chunks:
-            self._records.clear()
-            new = set(chunks)
-        plain = []
-        for chunk in new:
-            if _WHITESPACE.search(chunk):
-                self._records[chunk] = None
-            else:
-                plain.append(chunk)
-        if not plain:
-            return
-        doc = self.tokenizer(" ".join(plain))
-        for word in {t.text for t in doc}:
-            if word not in self.vocab:
-                # Stored: a Doc made from ids needs the lexemes in the vocabulary.
-                self.vocab[word]
+        doc = self.tokenizer(" ".join(chunks))
         records = np.zeros(len(doc), dtype=TOKEN_RECORD)
         attrs = doc.to_array([ORTH, LOWER, IS_PUNCT, IS_SPACE])
         records["orth"] = attrs[:, 0]
@@ -206,5 +268,6 @@ class ChunkCachedTokenizer:
         records["word"] = (attrs[:, 2] == 0) & (attrs[:, 3] == 0)
         ends = [t.i + 1 for t in doc if t.whitespace_] + [len(doc)]  # after each chunk's last
         records["space"][np.array(ends) - 1] = 1
-        for chunk, start, end in zip(plain, [0, *ends[:-1]], ends, strict=True):
-            self._records[chunk] = records[start:end].tobytes()
+        for chunk, start, end in zip(chunks, [0, *ends[:-1]], ends, strict=True):
+            store[chunk] = records[start:end].tobytes()
+        return len(doc)

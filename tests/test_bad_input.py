@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from framing import corpus as corpus_module
 from framing.corpus import CORPUS_COLUMNS, iter_corpus, read_corpus
 from framing.errors import CorpusError
 
@@ -95,7 +96,12 @@ def test_missing_named_html_column_and_no_fallback_from_a_named_text_column(
         read_corpus(path, text_col="body")
 
 
-def test_duplicate_ids_are_an_error_naming_both_locations(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spill", [None, 1])  # the ids seen in memory, or moved to a file
+def test_duplicate_ids_are_an_error_naming_both_locations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: int | None
+) -> None:
+    if spill is not None:
+        monkeypatch.setattr(corpus_module, "SPILL_IDS", spill)
     first = tmp_path / "a.jsonl"
     second = tmp_path / "b.csv"
     first.write_text(json.dumps({"id": "dup", "text": "One."}) + "\n", encoding="utf-8")
@@ -108,7 +114,12 @@ def test_duplicate_ids_are_an_error_naming_both_locations(tmp_path: Path) -> Non
     )
 
 
-def test_dedupe_ids_keeps_the_first_and_skips_the_rest(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spill", [None, 1])
+def test_dedupe_ids_keeps_the_first_and_skips_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: int | None
+) -> None:
+    if spill is not None:
+        monkeypatch.setattr(corpus_module, "SPILL_IDS", spill)
     path = tmp_path / "c.csv"
     path.write_text("id,text\nx,First.\ny,Other.\nx,Second.\nx,Third.\n", encoding="utf-8")
     corpus = read_corpus(path, dedupe_ids=True)

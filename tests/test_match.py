@@ -183,6 +183,12 @@ def test_pipeline_rebuilt_when_vocabulary_grows_gives_identical_output(
     again = match.renewed(fresh)
     assert fresh.nlp is not matcher.nlp and again.nlp is not fresh.nlp
     assert len(again.nlp.vocab.strings) < len(matcher.nlp.vocab.strings) + 1000
+    monkeypatch.setattr(match, "MAX_STRINGS", 10**9)
+    assert match.renewed(again) is again
+    assert again._cached is not None
+    again._cached.forgotten = match.MAX_FORGOTTEN + 1  # words learnt only for their block
+    assert match.renewed(again) is not again
+    monkeypatch.setattr(match, "MAX_STRINGS", 0)
 
     kept = analyze([sample_corpus_path()], tmp_path / "a", lexicon=lexicon, chunk_size=10,
                    n_boot=50, progress=False)  # fmt: skip
@@ -194,3 +200,65 @@ def test_pipeline_rebuilt_when_vocabulary_grows_gives_identical_output(
         assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (
             tmp_path / "b" / f"{name}.csv"
         ).read_bytes()
+
+
+def test_matching_in_passing_blocks_gives_identical_output(
+    write_lexicon: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spacy.language import Language
+
+    from framing import nlp
+    from framing.analyze import OUTPUT_FILES, analyze
+    from framing.corpus import sample_corpus_path
+
+    lexicon = read_lexicons([write_lexicon()])
+    zones = []
+    memory_zone = Language.memory_zone
+    monkeypatch.setattr(Language, "memory_zone", lambda self: zones.append(1) or memory_zone(self))
+    monkeypatch.setattr(nlp, "SETTLED_CHUNKS", 200)  # new words soon last only for their chunk
+    passing = analyze([sample_corpus_path()], tmp_path / "a", lexicon=lexicon, chunk_size=10,
+                      n_boot=50, progress=False)  # fmt: skip
+    assert len(zones) > 3
+    monkeypatch.undo()
+    kept = analyze([sample_corpus_path()], tmp_path / "b", lexicon=lexicon, chunk_size=10,
+                   n_boot=50, progress=False)  # fmt: skip
+    assert passing.n_hits == kept.n_hits > 0
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (
+            tmp_path / "b" / f"{name}.csv"
+        ).read_bytes()
+
+
+def _anchoring_changes_nothing(texts: list[str]) -> int:
+    """Match `texts` with token patterns run around their anchor words and over whole texts;
+    assert the same hits, and return how many there were."""
+    from framing.match import LexiconMatcher
+
+    lexicon = read_lexicons()
+    nlp = make_nlp.__wrapped__(None)
+    windowed, whole = LexiconMatcher(lexicon, nlp), LexiconMatcher(lexicon, nlp, anchored=False)
+    assert windowed._anchored and not whole._anchored
+    n = 0
+    for text in texts:
+        doc = nlp.make_doc(normalize_text(text)[0])
+        found = windowed.find(doc)
+        assert found == whole.find(doc), text[:80]
+        n += len(found)
+    return n
+
+
+def test_token_patterns_around_anchor_words_find_what_whole_texts_do() -> None:
+    entries = read_lexicons().entries
+    texts = [t for e in entries for t in (*e.hit_examples, *e.miss_examples)]
+    assert _anchoring_changes_nothing(texts) >= len([t for e in entries for t in e.hit_examples])
+
+
+@pytest.mark.shared
+def test_token_patterns_around_anchor_words_on_real_news(shared: Path) -> None:
+    import json
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((shared / "seeds").glob("*.txt"))]
+    with (shared / "data" / "ptc-train.jsonl").open(encoding="utf-8") as fh:
+        texts += [json.loads(line).get("text", "") for line in fh]
+    assert len(texts) > 300
+    assert _anchoring_changes_nothing(texts) > 100

@@ -90,3 +90,23 @@ def test_same_tokens_as_spacy_on_real_news(shared: Path) -> None:
         expected, got = nlp.tokenizer(text), cached(text)
         assert got.text == expected.text
         assert np.array_equal(got.to_array(ATTRS), expected.to_array(ATTRS))
+
+
+def test_passing_blocks_give_spacys_tokens_and_forget_words_seen_once(fresh_nlp: Any) -> None:
+    cached = ChunkCachedTokenizer(fresh_nlp, settled_chunks=1)
+    cached(normalize_text(TRICKY[0])[0])  # settled: new words now last only for their block
+    sizes = []
+    for i in range(12):
+        with cached.passing():
+            for text in TRICKY:
+                # Two words no other block has, and a word all blocks share.
+                text = normalize_text(f"{text} Glorpwick{i} zentha{i}x again-and-again")[0]
+                assert tokens(cached(text)) == tokens(fresh_nlp.tokenizer(text))
+        sizes.append(len(fresh_nlp.vocab.strings))
+    assert "Glorpwick3" not in fresh_nlp.vocab.strings and "zentha3x" not in fresh_nlp.vocab.strings
+    # Chunks seen in two blocks are learnt for good (after the second); then nothing grows.
+    assert "quuxified" in fresh_nlp.vocab and "again-and-again" in cached._records
+    assert sizes[0] < sizes[1] == sizes[-1]
+    assert cached.forgotten >= 2 * 12  # two new words a block, at least
+    text = normalize_text(TRICKY[5])[0]
+    assert tokens(cached(text)) == tokens(fresh_nlp.tokenizer(text))
