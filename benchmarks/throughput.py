@@ -15,7 +15,8 @@ words. Then, on the same texts, interleaved run by run, medians of --runs runs:
 - naive: one case-insensitive regex per phrase pattern, looped over a sample of articles.
 
 It prints articles/s, tokens/s, peak RSS, the start-up time (a 1-article corpus) and the ratios
-framing/floor, framing/naive and 2 processes / 1 process. With --memory it instead runs whole
+framing/floor, framing/naive and 2 processes / 1 process (the ratios to the floor and to one
+process are taken within each round, then their median shown). With --memory it instead runs whole
 analyses of corpora of the given sizes, streamed from disk, and prints each one's peak RSS.
 """
 
@@ -162,19 +163,23 @@ def throughput(args: argparse.Namespace, folder: Path) -> None:
           f"(one regex per phrase pattern, {args.naive_sample} articles)")  # fmt: skip
     print(f"start-up:        {startup:8.1f} s (analyze on a 1-article corpus: imports, lexicons,"
           " matcher, profiles)")  # fmt: skip
-    one = None
     for p in args.processes:
         seconds = statistics.median(r[0] for r in framing_runs[p])
         rss = statistics.median(r[1] for r in framing_runs[p])
         workers = statistics.median(r[2] for r in framing_runs[p])
-        one = seconds if p == 1 else one
+        # Ratios run by run (each against the floor and the 1-process run of the same round),
+        # then their median: the machine's speed drifts between rounds more than within one.
+        vs_floor = statistics.median(f / r[0] for f, r in zip(floors, framing_runs[p], strict=True))
         print(f"framing analyze, {p} process{'es' * (p > 1)}: {n / seconds:6.0f} articles/s "
               f"{tokens / seconds:10,.0f} tokens/s  peak RSS {rss:.0f} MB"
               + (f" + {workers:.0f} MB per worker" if p > 1 else "")
               + f"  ({seconds:.1f} s)")  # fmt: skip
-        print(f"    framing / floor {floor_seconds / seconds:.2f}   framing / naive "
-              f"{naive_per_article * n / seconds:.0f}x"
-              + (f"   {one / seconds:.2f}x one process" if one and p > 1 else ""))  # fmt: skip
+        line = (f"    framing / floor {vs_floor:.2f}   framing / naive "
+                f"{naive_per_article * n / seconds:.0f}x")  # fmt: skip
+        if p > 1 and 1 in framing_runs:
+            speedups = [a[0] / b[0] for a, b in zip(framing_runs[1], framing_runs[p], strict=True)]
+            line += f"   {statistics.median(speedups):.2f}x one process"
+        print(line + "   (medians of per-run ratios)")
 
 
 def memory(args: argparse.Namespace, folder: Path) -> None:
