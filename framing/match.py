@@ -368,6 +368,11 @@ class LexiconMatcher:
             return self._cached.tokenize(text)
         return self.nlp.make_doc(text), None
 
+    @property
+    def forgotten(self) -> int:
+        """Tokens learnt only for their `passing` block (see `renewed`)."""
+        return self._cached.forgotten if self._cached is not None else 0
+
     def passing(self) -> contextlib.AbstractContextManager[None]:
         """A block (a corpus chunk) whose Docs are used only inside it: the words first seen in
         it may be forgotten when it ends (`framing.nlp.ChunkCachedTokenizer.passing`)."""
@@ -736,8 +741,7 @@ def renewed(matcher: LexiconMatcher, spacy_model: str | None = None) -> LexiconM
     spaCy's hash tables. Matching results do not depend on the vocabulary's history, so
     rebuilding changes nothing else.
     """
-    forgotten = matcher._cached.forgotten if matcher._cached is not None else 0
-    if len(matcher.nlp.vocab.strings) <= MAX_STRINGS and forgotten <= MAX_FORGOTTEN:
+    if len(matcher.nlp.vocab.strings) <= MAX_STRINGS and matcher.forgotten <= MAX_FORGOTTEN:
         return matcher
     # Not the cached pipeline of `make_nlp`: that one has the grown vocabulary.
     return LexiconMatcher(matcher.lexicon, make_nlp.__wrapped__(spacy_model))

@@ -220,18 +220,18 @@ class ChunkCachedTokenizer:
             new = {chunks[i] for i in missing}
             if any(_WHITESPACE.search(chunk) for chunk in new):
                 return self.tokenizer(text), None  # its tokens depend on the context
-            store = self._records if self._passing is None else self._passing
-            if store is self._passing:
+            if self._passing is None:
+                store = self._records
+                if len(store) + len(new) > self.max_chunks:
+                    store.clear()  # start afresh; this text's known chunks go too
+                    missing, new = list(range(len(chunks))), set(chunks)
+                self._learn(list(new), store)
+            else:  # a block's new chunks: kept only for the block
+                store = self._passing
                 new = new.difference(store)  # (not difference_update: that walks all of store)
-            if store is self._records and len(store) + len(new) > self.max_chunks:
-                store.clear()  # start afresh; this text's known chunks go too
-                missing, new = list(range(len(chunks))), set(chunks)
-            if new:
-                if store is self._passing:
+                if new:
                     self._sight(new)
-                learnt = self._learn(list(new), store)
-                if store is self._passing:
-                    self.forgotten += learnt
+                    self.forgotten += self._learn(list(new), store)
             for i in missing:
                 parts[i] = store[chunks[i]]
         records = b"".join(parts)
