@@ -6,10 +6,11 @@ import contextlib
 import functools
 import gzip
 import hashlib
+import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -207,38 +208,65 @@ class ChunkCachedTokenizer:
     def tokenize(self, text: str) -> tuple[Doc, np.ndarray | None]:
         """The Doc of `text`, and its tokens' `TOKEN_RECORD`s (None if spaCy's tokenizer made it:
         then take the attributes from the Doc)."""
+        return next(self._tokenize_batch([text]))
+
+    def pipe(
+        self, texts: Iterable[str], batch_size: int = 64
+    ) -> Iterator[tuple[Doc, np.ndarray | None]]:
+        """`tokenize` each text. The new chunks of a batch of texts are learnt in one call of
+        spaCy's tokenizer: ~15% less time learning than a call per text, on news."""
+        texts = iter(texts)
+        while batch := list(itertools.islice(texts, batch_size)):
+            yield from self._tokenize_batch(batch)
+
+    def _tokenize_batch(self, texts: list[str]) -> Iterator[tuple[Doc, np.ndarray | None]]:
         import numpy as np
         from spacy.tokens import Doc
 
-        chunks = text.split(" ")
-        if "" in chunks:  # a space at an end or after another: spaCy makes space tokens
-            return self.tokenizer(text), None
-        # One dict lookup per chunk: the cache is large, so each lookup is a cache miss.
-        parts: list[Any] = list(map(self._records.get, chunks))
-        if None in parts:
-            missing = [i for i, part in enumerate(parts) if part is None]
-            new = {chunks[i] for i in missing}
-            if any(_WHITESPACE.search(chunk) for chunk in new):
-                return self.tokenizer(text), None  # its tokens depend on the context
-            if self._passing is None:
-                store = self._records
-                if len(store) + len(new) > self.max_chunks:
-                    store.clear()  # start afresh; this text's known chunks go too
-                    missing, new = list(range(len(chunks))), set(chunks)
-                self._learn(list(new), store)
-            else:  # a block's new chunks: kept only for the block
-                store = self._passing
-                new = new.difference(store)  # (not difference_update: that walks all of store)
-                if new:
-                    self._sight(new)
-                    self.forgotten += self._learn(list(new), store)
+        # Per text: its chunks, their records (None where not known yet) and where those are;
+        # or None for a text that spaCy's tokenizer takes whole.
+        looked_up: list[tuple[list[str], list[Any], list[int]] | None] = []
+        new: set[str] = set()
+        for text in texts:
+            chunks = text.split(" ")
+            if "" in chunks:  # a space at an end or after another: spaCy makes space tokens
+                looked_up.append(None)
+                continue
+            # One dict lookup per chunk: the cache is large, so each lookup is a cache miss.
+            parts: list[Any] = list(map(self._records.get, chunks))
+            missing = [i for i, part in enumerate(parts) if part is None] if None in parts else []
+            unknown = {chunks[i] for i in missing}
+            if any(_WHITESPACE.search(chunk) for chunk in unknown):
+                looked_up.append(None)  # its tokens depend on the context
+                continue
+            new |= unknown
+            looked_up.append((chunks, parts, missing))
+        store = self._learn_new(new) if new else self._records
+        for text, found in zip(texts, looked_up, strict=True):
+            if found is None:
+                yield self.tokenizer(text), None
+                continue
+            chunks, parts, missing = found
             for i in missing:
                 parts[i] = store[chunks[i]]
-        records = b"".join(parts)
-        tokens = np.frombuffer(records, dtype=TOKEN_RECORD)
-        spaces = tokens["space"].tolist()
-        spaces[-1] = 0
-        return Doc(self.vocab, words=tokens["orth"].tolist(), spaces=spaces), tokens
+            tokens = np.frombuffer(b"".join(parts), dtype=TOKEN_RECORD)
+            spaces = tokens["space"].tolist()
+            spaces[-1] = 0
+            yield Doc(self.vocab, words=tokens["orth"].tolist(), spaces=spaces), tokens
+
+    def _learn_new(self, chunks: set[str]) -> dict[str, bytes]:
+        """Learn chunks that the cache does not hold; returns the dict that now holds them."""
+        if self._passing is None:
+            if len(self._records) + len(chunks) > self.max_chunks:
+                self._records.clear()  # start afresh (records already looked up stay valid)
+            self._learn(list(chunks), self._records)
+            return self._records
+        # A block's new chunks: kept only for the block.
+        new = chunks.difference(self._passing)  # (not difference_update: that walks the dict)
+        if new:
+            self._sight(new)
+            self.forgotten += self._learn(list(new), self._passing)
+        return self._passing
 
     def _sight(self, chunks: set[str]) -> None:
         """Note chunks first seen in this block; those seen in an earlier one are kept after it."""

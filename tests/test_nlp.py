@@ -77,6 +77,24 @@ def test_a_full_cache_starts_afresh_and_stays_right(fresh_nlp: Any) -> None:
         assert len(cached._records) <= max(12, len(set(text.split(" "))))
 
 
+@pytest.mark.parametrize("max_chunks", [250_000, 12])
+def test_a_batch_learns_the_new_chunks_of_all_its_texts_in_one_call(
+    fresh_nlp: Any, max_chunks: int
+) -> None:
+    cached = ChunkCachedTokenizer(fresh_nlp, max_chunks=max_chunks)
+    calls: list[str] = []
+    tokenizer = cached.tokenizer
+    cached.tokenizer = lambda text: calls.append(text) or tokenizer(text)  # type: ignore[assignment]
+    # Texts sharing chunks, and one with a double space (spaCy's tokenizer takes it whole).
+    texts = [normalize_text(t)[0] for t in TRICKY] + [TRICKY[0], "double  space"]
+    got = [tokens(doc) for doc, _ in cached.pipe(texts, batch_size=len(texts))]
+    assert got == [tokens(fresh_nlp.tokenizer(t)) for t in texts]
+    assert len(calls) == 2  # the new chunks of all the texts, then the double-spaced one
+    # With a cache that fills up (12 chunks), the next batch starts it afresh, and stays right.
+    again = [tokens(doc) for doc, _ in cached.pipe(texts[::-1], batch_size=3)]
+    assert again == got[::-1]
+
+
 @pytest.mark.shared
 def test_same_tokens_as_spacy_on_real_news(shared: Path) -> None:
     nlp = make_nlp.__wrapped__(None)
