@@ -334,12 +334,13 @@ class _TokenIds:
 
 
 class LexiconMatcher:
-    """A lexicon compiled to spaCy PhraseMatchers and a Matcher for one pipeline's vocabulary.
+    """A lexicon compiled to a spaCy PhraseMatcher and Matchers for one pipeline's vocabulary.
 
-    Phrase patterns with ``match: lower`` and ``match: lemma`` go to one PhraseMatcher on LOWER
-    (lemma patterns expanded at build time to every surface form that shares the lemma of each
-    word, see `framing.nlp.lemma_forms`); ``match: exact`` to a PhraseMatcher on ORTH; token
-    patterns to a Matcher.
+    Phrase patterns go to one PhraseMatcher on LOWER: ``match: lemma`` ones expanded at build
+    time to every surface form that shares the lemma of each word (see
+    `framing.nlp.lemma_forms`), ``match: exact`` ones checked against their ORTH ids after.
+    Token patterns that are finite sets of phrases go there too; the others to Matchers, run
+    around their rarest required word.
     """
 
     def __init__(
