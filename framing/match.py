@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import functools
 import itertools
 import multiprocessing
 import pickle
@@ -309,30 +308,6 @@ def _token_pattern_as_phrases(
     return sorted(p for p in phrases if p)
 
 
-class _TokenIds:
-    """A doc's ORTH and LOWER ids (uint64 arrays), read from it when first asked for unless the
-    tokenizer gave them."""
-
-    def __init__(self, doc: Doc, tokens: np.ndarray | None) -> None:
-        self._doc = doc
-        self._tokens = tokens
-
-    def _ids(self, name: str) -> np.ndarray:
-        from spacy.attrs import LOWER, ORTH
-
-        if self._tokens is not None:
-            return self._tokens[name]
-        return self._doc.to_array({"orth": ORTH, "lower": LOWER}[name])
-
-    @functools.cached_property
-    def orth(self) -> np.ndarray:
-        return self._ids("orth")
-
-    @functools.cached_property
-    def lower(self) -> np.ndarray:
-        return self._ids("lower")
-
-
 class LexiconMatcher:
     """A lexicon compiled to a spaCy PhraseMatcher and Matchers for one pipeline's vocabulary.
 
@@ -392,15 +367,9 @@ class LexiconMatcher:
         cacheable = type(nlp.tokenizer) is Tokenizer and not self._uses_norm
         self._cached = ChunkCachedTokenizer(nlp) if cacheable else None
 
-    def tokenize(self, text: str) -> tuple[Doc, np.ndarray | None]:
-        """The Doc of a normalised text and, if the chunk cache made it, its token records
-        (`framing.nlp.TOKEN_RECORD`); else None."""
-        if self._cached is not None:
-            return self._cached.tokenize(text)
-        return self.nlp.make_doc(text), None
-
     def tokenize_all(self, texts: Iterable[str]) -> Iterator[tuple[Doc, np.ndarray | None]]:
-        """`tokenize` each text (faster than one at a time)."""
+        """The Doc of each normalised text and, if the chunk cache made it, its token records
+        (`framing.nlp.TOKEN_RECORD`); else None."""
         if self._cached is not None:
             return self._cached.pipe(texts)
         return ((self.nlp.make_doc(text), None) for text in texts)
@@ -505,10 +474,15 @@ class LexiconMatcher:
         """Hits in `doc` as (entry index, start token, end token), after exclusions and overlaps.
 
         `tokens`: the doc's `framing.nlp.TOKEN_RECORD`s if the tokenizer gave them (saves
-        reading the ids from the doc when they are needed).
+        reading the ids from the doc: ~30 µs, small beside what a trained pipeline costs).
         """
+        from spacy.attrs import LOWER, ORTH
+
+        if tokens is None:
+            orths, lowers = doc.to_array([ORTH, LOWER]).reshape(-1, 2).T
+        else:
+            orths, lowers = tokens["orth"], tokens["lower"]
         found = self._lower(doc)
-        ids = _TokenIds(doc, tokens)
         if len(self._unanchored):  # an empty spaCy matcher warns on every call
             found += self._unanchored(doc)
         windows: dict[int, list[tuple[int, int]]] = {}
@@ -527,7 +501,7 @@ class LexiconMatcher:
                     merged.append((a, b))
             matcher = self._anchored[key]
             for a, b in merged:
-                present = set(ids.lower[a:b].tolist())
+                present = set(lowers[a:b].tolist())
                 if any(all(not w.isdisjoint(present) for w in p) for p in self._required[key]):
                     found.extend((k, s + a, e + a) for k, s, e in matcher(doc[a:b]))
         raw: list[tuple[int, int, int]] = []
@@ -536,8 +510,8 @@ class LexiconMatcher:
             kind = self._keys.get(key)
             if kind is None:
                 continue  # an anchor word
-            i, exclusion, orths = kind
-            if orths is not None and tuple(ids.orth[s:e].tolist()) not in orths:
+            i, exclusion, exact = kind
+            if exact is not None and tuple(orths[s:e].tolist()) not in exact:
                 continue  # an exact phrase's words, written otherwise
             if exclusion:
                 excluded.setdefault(i, []).append((s, e))
