@@ -9,12 +9,15 @@ matches a span overlapping it ("sanctions regime" drops the "regime" inside it).
 
 from __future__ import annotations
 
+import atexit
 import bisect
 import contextlib
 import itertools
 import multiprocessing
+import os
 import pickle
 import re
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -794,6 +797,15 @@ def _start_worker(settings_path: str) -> None:
         then=then,
         signer=signer,
     )
+    # A worker has sent every result when it exits: it skips the interpreter's teardown, which
+    # takes ~0.3 s (freeing ~1,500 modules) while the pool's shutdown waits for it.
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _match_in_worker(chunk: pd.DataFrame) -> Any:
