@@ -446,9 +446,8 @@ class LexiconMatcher:
                 self._anchored[anchor_key] = Matcher(self.nlp.vocab)
             self._reach[anchor_key] = max(self._reach.get(anchor_key, 1), _pattern_reach(expanded))
             self._anchored[anchor_key].add(key, [expanded])
-            strings = self.nlp.vocab.strings
             self._required.setdefault(anchor_key, []).append(
-                [frozenset(strings.add(w) for w in words) for words in _required_words(expanded)]
+                [frozenset(self._lower_ids(words)) for words in _required_words(expanded)]
             )
 
     def unneeded_components(self) -> list[str]:
